@@ -1,0 +1,330 @@
+using System.Data;
+using System.Globalization;
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace FinsamOutcomes.EventStore;
+
+/// <summary>Read models that must be current when an append returns; run inside the append transaction.</summary>
+public interface IInlineProjection
+{
+    Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<RecordedEvent> events, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// The PostgreSQL event store: append with expected version, idempotent by event id, read a stream,
+/// and read the ordered feed of all events.
+/// </summary>
+public sealed class PostgresEventStore(
+    NpgsqlDataSource dataSource,
+    EventTypeRegistry registry,
+    IEnumerable<IInlineProjection>? inlineProjections = null)
+{
+    public const string NotifyChannel = "es_events";
+
+    private readonly IInlineProjection[] _inline = inlineProjections?.ToArray() ?? [];
+
+    public NpgsqlDataSource DataSource => dataSource;
+
+    public EventTypeRegistry Registry => registry;
+
+    public async Task<AppendResult> AppendAsync(
+        string streamId,
+        string streamType,
+        string forbundId,
+        ExpectedVersion expected,
+        IReadOnlyList<EventToAppend> events,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(streamId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(streamType);
+        ArgumentException.ThrowIfNullOrWhiteSpace(forbundId);
+        if (events.Count == 0)
+        {
+            throw new ArgumentException("An append needs at least one event.", nameof(events));
+        }
+
+        var ids = events.Select(e => e.EventId).ToArray();
+        if (ids.Distinct().Count() != ids.Length)
+        {
+            throw new ArgumentException("Event ids within one append must be distinct.", nameof(events));
+        }
+
+        var types = events.Select(e => registry.NameOf(e.Data.GetType())).ToArray();
+        var data = events.Select(e => registry.Serialize(e.Data)).ToArray();
+        var metadata = events.Select(e => JsonSerializer.Serialize(e.Metadata, registry.JsonOptions)).ToArray();
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var tx = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+
+            var earlier = await FindAppendedAsync(connection, tx, streamId, ids, cancellationToken);
+            if (earlier is not null)
+            {
+                return earlier;
+            }
+
+            var fromVersion = await ClaimVersionsAsync(connection, tx, streamId, streamType, forbundId, expected, events.Count, cancellationToken);
+            if (fromVersion is null)
+            {
+                // Lost the race. If the winner was this very append (a concurrent retry), that is success.
+                earlier = await FindAppendedAsync(connection, tx, streamId, ids, cancellationToken);
+                if (earlier is not null)
+                {
+                    return earlier;
+                }
+
+                var actual = await CurrentVersionAsync(connection, tx, streamId, cancellationToken);
+                throw new ConcurrencyConflictException(streamId, expected, actual);
+            }
+
+            var recorded = await InsertEventsAsync(connection, tx, streamId, forbundId, fromVersion.Value, ids, types, data, metadata, events, cancellationToken);
+
+            foreach (var projection in _inline)
+            {
+                await projection.ApplyAsync(connection, tx, recorded, cancellationToken);
+            }
+
+            await using (var notify = new NpgsqlCommand($"SELECT pg_notify('{NotifyChannel}', '')", connection, tx))
+            {
+                await notify.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await tx.CommitAsync(cancellationToken);
+            return new AppendResult(streamId, fromVersion.Value, fromVersion.Value + events.Count, recorded[^1].Position, AlreadyAppended: false);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            // The last guard: a concurrent identical retry, or a writer that bypassed the stream row.
+            if (ex.ConstraintName == "es_events_event_id_key")
+            {
+                var again = await FindAppendedAsync(connection, null, streamId, ids, cancellationToken);
+                if (again is not null)
+                {
+                    return again;
+                }
+
+                throw new IdempotencyMismatchException(streamId);
+            }
+
+            var actual = await CurrentVersionAsync(connection, null, streamId, cancellationToken);
+            throw new ConcurrencyConflictException(streamId, expected, actual);
+        }
+    }
+
+    /// <summary>Reads one stream in version order, optionally after a version.</summary>
+    public async Task<IReadOnlyList<RecordedEvent>> ReadStreamAsync(string streamId, long afterVersion = 0, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = dataSource.CreateCommand(
+            $"SELECT {Columns} FROM es_events WHERE stream_id = $1 AND version > $2 ORDER BY version");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = streamId });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = afterVersion });
+        return await ReadAllAsync(cmd, cancellationToken);
+    }
+
+    /// <summary>Reads a stream and folds it into a state.</summary>
+    public async Task<(TState State, long Version)> FoldStreamAsync<TState>(
+        string streamId, TState initial, Func<TState, object, TState> evolve, CancellationToken cancellationToken = default)
+    {
+        var state = initial;
+        long version = 0;
+        foreach (var e in await ReadStreamAsync(streamId, 0, cancellationToken))
+        {
+            state = evolve(state, e.Data);
+            version = e.Version;
+        }
+
+        return (state, version);
+    }
+
+    /// <summary>
+    /// Reads the global feed after a cursor, in (transaction id, position) order, only from
+    /// transactions older than every transaction still running: no event can later appear behind
+    /// the cursor, and no rolled-back hole is waited for.
+    /// </summary>
+    public async Task<IReadOnlyList<RecordedEvent>> ReadFeedAsync(FeedCursor after, int maxCount, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await ReadFeedAsync(connection, null, after, maxCount, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<RecordedEvent>> ReadFeedAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, FeedCursor after, int maxCount, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = new NpgsqlCommand(
+            $"""
+            SELECT {Columns} FROM es_events
+            WHERE (tx_id, position) > ($1::text::xid8, $2)
+              AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
+            ORDER BY tx_id, position
+            LIMIT $3
+            """, connection, transaction);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = after.TxId.ToString(CultureInfo.InvariantCulture) });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = after.Position });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = maxCount });
+        return await ReadAllAsync(cmd, cancellationToken);
+    }
+
+    /// <summary>The highest position of any committed event (0 when the log is empty).</summary>
+    public async Task<long> HeadPositionAsync(CancellationToken cancellationToken = default)
+    {
+        await using var cmd = dataSource.CreateCommand("SELECT coalesce(max(position), 0) FROM es_events");
+        return (long)(await cmd.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private const string Columns =
+        "position, tx_id::text, event_id, stream_id, version, event_type, data::text, metadata::text, forbund_id, recorded_at";
+
+    private async Task<IReadOnlyList<RecordedEvent>> ReadAllAsync(NpgsqlCommand cmd, CancellationToken cancellationToken)
+    {
+        var result = new List<RecordedEvent>();
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            result.Add(ReadEvent(reader));
+        }
+
+        return result;
+    }
+
+    /// <summary>Maps a row selected with the store's column list; data is upcast to the current type.</summary>
+    public RecordedEvent ReadEvent(NpgsqlDataReader reader)
+    {
+        var storedType = reader.GetString(5);
+        var (name, data) = registry.Deserialize(storedType, reader.GetString(6));
+        var metadata = JsonSerializer.Deserialize<EventMetadata>(reader.GetString(7), registry.JsonOptions)!;
+        return new RecordedEvent(
+            reader.GetInt64(0),
+            ulong.Parse(reader.GetString(1), CultureInfo.InvariantCulture),
+            reader.GetGuid(2),
+            reader.GetString(3),
+            reader.GetInt64(4),
+            name,
+            data,
+            metadata,
+            reader.GetString(8),
+            reader.GetFieldValue<DateTimeOffset>(9));
+    }
+
+    private static async Task<AppendResult?> FindAppendedAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? tx, string streamId, Guid[] ids, CancellationToken cancellationToken)
+    {
+        await using var cmd = new NpgsqlCommand(
+            "SELECT stream_id, min(version), max(version), max(position), count(*) FROM es_events WHERE event_id = ANY($1) GROUP BY stream_id",
+            connection, tx);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = ids });
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        var foundStream = reader.GetString(0);
+        var minVersion = reader.GetInt64(1);
+        var maxVersion = reader.GetInt64(2);
+        var maxPosition = reader.GetInt64(3);
+        var count = reader.GetInt64(4);
+        var moreStreams = await reader.ReadAsync(cancellationToken);
+        if (moreStreams || foundStream != streamId || count != ids.Length)
+        {
+            throw new IdempotencyMismatchException(streamId);
+        }
+
+        return new AppendResult(streamId, minVersion - 1, maxVersion, maxPosition, AlreadyAppended: true);
+    }
+
+    /// <summary>Moves the stream's version forward under its row lock; null when the expectation fails.</summary>
+    private static async Task<long?> ClaimVersionsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction tx, string streamId, string streamType, string forbundId,
+        ExpectedVersion expected, int count, CancellationToken cancellationToken)
+    {
+        string sql;
+        if (expected.Value == 0)
+        {
+            sql = """
+                INSERT INTO es_streams (stream_id, stream_type, forbund_id, version) VALUES ($1, $2, $3, $4)
+                ON CONFLICT (stream_id) DO NOTHING
+                RETURNING 0::bigint
+                """;
+        }
+        else if (expected.Value is { } exact)
+        {
+            sql = $"""
+                UPDATE es_streams SET version = version + $4, forbund_id = $3, updated_at = now()
+                WHERE stream_id = $1 AND version = {exact.ToString(CultureInfo.InvariantCulture)}
+                RETURNING version - $4
+                """;
+        }
+        else
+        {
+            sql = """
+                INSERT INTO es_streams AS s (stream_id, stream_type, forbund_id, version) VALUES ($1, $2, $3, $4)
+                ON CONFLICT (stream_id) DO UPDATE SET version = s.version + $4, forbund_id = $3, updated_at = now()
+                RETURNING version - $4
+                """;
+        }
+
+        await using var cmd = new NpgsqlCommand(sql, connection, tx);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = streamId });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = streamType });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = forbundId });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (long)count });
+        var result = await cmd.ExecuteScalarAsync(cancellationToken);
+        return result is long from ? from : null;
+    }
+
+    private static async Task<long> CurrentVersionAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string streamId, CancellationToken cancellationToken)
+    {
+        if (tx is null && connection.State != ConnectionState.Open)
+        {
+            return -1;
+        }
+
+        await using var cmd = new NpgsqlCommand("SELECT version FROM es_streams WHERE stream_id = $1", connection, tx);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = streamId });
+        return await cmd.ExecuteScalarAsync(cancellationToken) is long v ? v : 0;
+    }
+
+    private static async Task<IReadOnlyList<RecordedEvent>> InsertEventsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction tx, string streamId, string forbundId, long fromVersion,
+        Guid[] ids, string[] types, string[] data, string[] metadata, IReadOnlyList<EventToAppend> events,
+        CancellationToken cancellationToken)
+    {
+        var versions = Enumerable.Range(1, ids.Length).Select(i => fromVersion + i).ToArray();
+        await using var cmd = new NpgsqlCommand(
+            """
+            INSERT INTO es_events (event_id, stream_id, version, event_type, data, metadata, forbund_id)
+            SELECT u.id, $1, u.version, u.type, u.data, u.metadata, $2
+            FROM unnest($3::uuid[], $4::bigint[], $5::text[], $6::jsonb[], $7::jsonb[]) AS u(id, version, type, data, metadata)
+            ORDER BY u.version
+            RETURNING position, tx_id::text, version, recorded_at
+            """, connection, tx);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = streamId });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = forbundId });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = ids });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = versions });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = types });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = data, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = metadata, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+
+        var rows = new List<(long Position, ulong TxId, long Version, DateTimeOffset RecordedAt)>(ids.Length);
+        await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add((reader.GetInt64(0), ulong.Parse(reader.GetString(1), CultureInfo.InvariantCulture), reader.GetInt64(2), reader.GetFieldValue<DateTimeOffset>(3)));
+            }
+        }
+
+        return rows
+            .OrderBy(r => r.Version)
+            .Select(r =>
+            {
+                var e = events[(int)(r.Version - fromVersion - 1)];
+                return new RecordedEvent(r.Position, r.TxId, e.EventId, streamId, r.Version, types[(int)(r.Version - fromVersion - 1)], e.Data, e.Metadata, forbundId, r.RecordedAt);
+            })
+            .ToArray();
+    }
+}

@@ -1,0 +1,353 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace FinsamOutcomes.EventStore.Projections;
+
+/// <summary>
+/// Follows the ordered feed for one projection. The read-model writes and the checkpoint commit in
+/// one transaction, so a crash never applies an event twice. One runner per projection is active
+/// across processes (session advisory lock); others wait on standby. A failing batch is replayed one
+/// event at a time; an event that keeps failing is parked with its error and the rest flows on.
+/// </summary>
+public sealed class ProjectionRunner : IAsyncDisposable
+{
+    private const int LockNamespace = 0x4653; // "FS"
+
+    private readonly PostgresEventStore _store;
+    private readonly IProjection _projection;
+    private readonly ProjectionRunnerOptions _options;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private CancellationTokenSource? _cts;
+    private Task? _loop;
+
+    public ProjectionRunner(PostgresEventStore store, IProjection projection, ProjectionRunnerOptions? options = null, ILogger? logger = null, TimeProvider? time = null)
+    {
+        _store = store;
+        _projection = projection;
+        _options = options ?? new ProjectionRunnerOptions();
+        _logger = logger ?? NullLogger.Instance;
+        _time = time ?? TimeProvider.System;
+    }
+
+    public string Name => _projection.Name;
+
+    public ProjectionRunnerOptions Options => _options;
+
+    public ProjectionRunnerState State { get; private set; } = ProjectionRunnerState.Starting;
+
+    public string? LastError { get; private set; }
+
+    public DateTimeOffset? LastProgressAt { get; private set; }
+
+    /// <summary>When the current run of failures began; null once the runner makes progress again.</summary>
+    public DateTimeOffset? FailingSince { get; private set; }
+
+    public DateTimeOffset LastLoopAt { get; private set; }
+
+    /// <summary>Events applied by this runner since it started (a process-local diagnostic, not a statistic).</summary>
+    public long EventsApplied => Interlocked.Read(ref _eventsApplied);
+
+    private long _eventsApplied;
+
+    /// <summary>True while the loop task is alive, or it was stopped on purpose.</summary>
+    public bool IsAlive => _loop is { IsCompleted: false } || State == ProjectionRunnerState.Stopped;
+
+    public void Start()
+    {
+        if (_loop is not null)
+        {
+            throw new InvalidOperationException($"Runner for '{Name}' is already started.");
+        }
+
+        _cts = new CancellationTokenSource();
+        LastLoopAt = _time.GetUtcNow();
+        _loop = Task.Run(() => RunAsync(_cts.Token));
+    }
+
+    public async Task StopAsync()
+    {
+        if (_cts is null || _loop is null)
+        {
+            return;
+        }
+
+        await _cts.CancelAsync();
+        try
+        {
+            await _loop;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        State = ProjectionRunnerState.Stopped;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _cts?.Dispose();
+    }
+
+    private async Task RunAsync(CancellationToken ct)
+    {
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                try
+                {
+                    await RunConnectedAsync(ct);
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    break;
+                }
+                catch (Exception ex)
+                {
+                    State = ProjectionRunnerState.Retrying;
+                    LastError = Describe(ex);
+                    FailingSince ??= _time.GetUtcNow();
+                    _logger.LogWarning("Projection {Projection} failed ({Error}); retrying after {Backoff}", Name, ex.GetType().Name, _options.ErrorBackoff);
+                    try
+                    {
+                        await Task.Delay(_options.ErrorBackoff, _time, ct);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        break;
+                    }
+                }
+            }
+
+            State = ProjectionRunnerState.Stopped;
+        }
+        catch (Exception ex)
+        {
+            State = ProjectionRunnerState.Dead;
+            LastError = Describe(ex);
+            _logger.LogError("Projection runner {Projection} died: {Error}", Name, ex.GetType().Name);
+            throw;
+        }
+    }
+
+    private async Task RunConnectedAsync(CancellationToken ct)
+    {
+        await using var connection = await _store.DataSource.OpenConnectionAsync(ct);
+        LastLoopAt = _time.GetUtcNow();
+        if (!await TryLockAsync(connection, ct))
+        {
+            State = ProjectionRunnerState.Standby;
+            await Task.Delay(_options.StandbyRetry, _time, ct);
+            return;
+        }
+
+        try
+        {
+            State = ProjectionRunnerState.Active;
+            await ExecuteAsync(connection, $"LISTEN {PostgresEventStore.NotifyChannel}", ct);
+            await using (var ensure = new NpgsqlCommand("INSERT INTO es_projection_checkpoints (projection) VALUES ($1) ON CONFLICT DO NOTHING", connection))
+            {
+                ensure.Parameters.Add(new NpgsqlParameter { Value = Name });
+                await ensure.ExecuteNonQueryAsync(ct);
+            }
+
+            var lastHeartbeat = DateTimeOffset.MinValue;
+            while (!ct.IsCancellationRequested)
+            {
+                LastLoopAt = _time.GetUtcNow();
+                var (cursor, rebuild) = await ReadCheckpointAsync(connection, ct);
+                if (rebuild)
+                {
+                    await ResetAsync(connection, ct);
+                    continue;
+                }
+
+                var batch = await _store.ReadFeedAsync(connection, null, cursor, _options.BatchSize, ct);
+                if (batch.Count == 0)
+                {
+                    State = ProjectionRunnerState.Active;
+                    if (_time.GetUtcNow() - lastHeartbeat >= _options.HeartbeatInterval)
+                    {
+                        await HeartbeatAsync(connection, ct);
+                        lastHeartbeat = _time.GetUtcNow();
+                    }
+
+                    await connection.WaitAsync(_options.PollInterval, ct);
+                    continue;
+                }
+
+                await ProcessBatchAsync(connection, batch, ct);
+                State = ProjectionRunnerState.Active;
+                LastError = null;
+                FailingSince = null;
+                LastProgressAt = _time.GetUtcNow();
+                lastHeartbeat = LastProgressAt.Value;
+            }
+        }
+        finally
+        {
+            if (connection.State == System.Data.ConnectionState.Open)
+            {
+                try
+                {
+                    await ExecuteAsync(connection, "UNLISTEN *; SELECT pg_advisory_unlock_all()", CancellationToken.None);
+                }
+                catch (NpgsqlException)
+                {
+                    // the session ends with the connection, and its lock with it
+                }
+            }
+        }
+    }
+
+    private async Task ProcessBatchAsync(NpgsqlConnection connection, IReadOnlyList<RecordedEvent> batch, CancellationToken ct)
+    {
+        try
+        {
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            var context = new ProjectionContext(connection, tx);
+            await _projection.ApplyAsync(context, batch, ct);
+            await SaveCheckpointAsync(context, batch[^1].Cursor, ct);
+            await tx.CommitAsync(ct);
+            Interlocked.Add(ref _eventsApplied, batch.Count);
+            return;
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested && connection.State == System.Data.ConnectionState.Open && ex is not OperationCanceledException)
+        {
+            _logger.LogWarning("Projection {Projection} batch failed ({Error}); isolating the failing event", Name, ex.GetType().Name);
+        }
+
+        await ProcessOneByOneAsync(connection, batch, ct);
+    }
+
+    private async Task ProcessOneByOneAsync(NpgsqlConnection connection, IReadOnlyList<RecordedEvent> batch, CancellationToken ct)
+    {
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var context = new ProjectionContext(connection, tx);
+        var applied = 0;
+        foreach (var e in batch)
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                await tx.SaveAsync("event", ct);
+                try
+                {
+                    await _projection.ApplyAsync(context, [e], ct);
+                    await tx.ReleaseAsync("event", ct);
+                    applied++;
+                    break;
+                }
+                catch (Exception ex) when (!ct.IsCancellationRequested && connection.State == System.Data.ConnectionState.Open && ex is not OperationCanceledException)
+                {
+                    await tx.RollbackAsync("event", ct);
+                    if (attempt >= _options.MaxAttempts)
+                    {
+                        await ParkAsync(context, e, attempt, ex, ct);
+                        break;
+                    }
+
+                    await Task.Delay(_options.RetryDelay * attempt, _time, ct);
+                }
+            }
+        }
+
+        await SaveCheckpointAsync(context, batch[^1].Cursor, ct);
+        await tx.CommitAsync(ct);
+        Interlocked.Add(ref _eventsApplied, applied);
+    }
+
+    private async Task ParkAsync(ProjectionContext context, RecordedEvent e, int attempts, Exception ex, CancellationToken ct)
+    {
+        LastError = Describe(ex);
+        _logger.LogError("Projection {Projection} parked event at position {Position} ({EventType}) after {Attempts} attempts: {Error}",
+            Name, e.Position, e.EventType, attempts, ex.GetType().Name);
+        await using var cmd = context.Command(
+            """
+            INSERT INTO es_dead_letters (projection, position, tx_id, event_id, event_type, attempts, error)
+            VALUES ($1, $2, $3::text::xid8, $4, $5, $6, $7)
+            ON CONFLICT (projection, event_id) DO UPDATE SET attempts = excluded.attempts, error = excluded.error, parked_at = now()
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = Name });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = e.Position });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = e.TxId.ToString(CultureInfo.InvariantCulture) });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = e.EventId });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = e.EventType });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = attempts });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = Describe(ex) });
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private async Task SaveCheckpointAsync(ProjectionContext context, FeedCursor cursor, CancellationToken ct)
+    {
+        await using var cmd = context.Command(
+            "UPDATE es_projection_checkpoints SET tx_id = $2::text::xid8, position = $3, updated_at = now(), heartbeat_at = now() WHERE projection = $1");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = Name });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = cursor.TxId.ToString(CultureInfo.InvariantCulture) });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = cursor.Position });
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private async Task<(FeedCursor Cursor, bool Rebuild)> ReadCheckpointAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            "SELECT tx_id::text, position, rebuild_requested FROM es_projection_checkpoints WHERE projection = $1", connection);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = Name });
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            throw new InvalidOperationException($"Checkpoint row for projection '{Name}' is missing.");
+        }
+
+        return (new FeedCursor(ulong.Parse(reader.GetString(0), CultureInfo.InvariantCulture), reader.GetInt64(1)), reader.GetBoolean(2));
+    }
+
+    private async Task ResetAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        _logger.LogInformation("Projection {Projection} rebuilding from the start of the log", Name);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var context = new ProjectionContext(connection, tx);
+        await _projection.ResetAsync(context, ct);
+        await using (var cmd = context.Command(
+            """
+            WITH cleared AS (DELETE FROM es_dead_letters WHERE projection = $1)
+            UPDATE es_projection_checkpoints SET tx_id = '0', position = 0, rebuild_requested = false, updated_at = now(), heartbeat_at = now()
+            WHERE projection = $1
+            """))
+        {
+            cmd.Parameters.Add(new NpgsqlParameter { Value = Name });
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+
+        await tx.CommitAsync(ct);
+    }
+
+    private async Task HeartbeatAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("UPDATE es_projection_checkpoints SET heartbeat_at = now() WHERE projection = $1", connection);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = Name });
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private async Task<bool> TryLockAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand($"SELECT pg_try_advisory_lock({LockNamespace}, hashtext($1))", connection);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = Name });
+        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private static string Describe(Exception ex)
+    {
+        var text = $"{ex.GetType().Name}: {ex.Message}";
+        return text.Length > 2000 ? text[..2000] : text;
+    }
+}
