@@ -1,0 +1,49 @@
+using FinsamOutcomes.Domain.Beredningsgrupper;
+using FinsamOutcomes.Domain.Forbund;
+using FinsamOutcomes.Domain.Insatser;
+using FinsamOutcomes.Domain.Participations;
+using FinsamOutcomes.Domain.Referrals;
+
+namespace FinsamOutcomes.Domain;
+
+/// <summary>Every event type with its stable stored name. docs/events.md lists the same, with fields.</summary>
+public static class EventCatalogue
+{
+    public static IReadOnlyList<(Type Type, string Name)> All { get; } =
+    [
+        (typeof(ForbundRegistered), "forbund.registered.v1"),
+        (typeof(MemberJoined), "forbund.member_joined.v1"),
+        (typeof(MemberLeft), "forbund.member_left.v1"),
+        (typeof(ExitReasonsSet), "forbund.exit_reasons_set.v1"),
+        (typeof(ForbundMergedInto), "forbund.merged_into.v1"),
+        (typeof(ForbundFormedByMerger), "forbund.formed_by_merger.v1"),
+
+        (typeof(InsatsRegistered), "insats.registered.v1"),
+        (typeof(InsatsGoalSet), "insats.goal_set.v1"),
+        (typeof(InsatsGoalRemoved), "insats.goal_removed.v1"),
+        (typeof(InsatsClosed), "insats.closed.v1"),
+        (typeof(InsatsTransferred), "insats.transferred.v1"),
+        (typeof(OccurrenceRecorded), "insats.occurrence_recorded.v1"),
+
+        (typeof(BeredningsgruppRegistered), "beredningsgrupp.registered.v1"),
+        (typeof(BeredningsgruppChanged), "beredningsgrupp.changed.v1"),
+
+        (typeof(ReferralReceived), "referral.received.v1"),
+        (typeof(ReferralAccepted), "referral.accepted.v1"),
+        (typeof(ReferralRejected), "referral.rejected.v1"),
+        (typeof(ReferralReturned), "referral.returned.v1"),
+        (typeof(ReferralCompletionRequested), "referral.completion_requested.v1"),
+        (typeof(ReferralWithdrawn), "referral.withdrawn.v1"),
+
+        (typeof(ParticipantEnrolled), "participation.enrolled.v1"),
+        (typeof(ActivityRecorded), "participation.activity_recorded.v1"),
+        (typeof(ParticipationPaused), "participation.paused.v1"),
+        (typeof(ParticipationResumed), "participation.resumed.v1"),
+        (typeof(ParticipantExited), "participation.exited.v1"),
+        (typeof(ExitCorrected), "participation.exit_corrected.v1"),
+        (typeof(EnrolmentCorrected), "participation.enrolment_corrected.v1"),
+        (typeof(ParticipationRegisteredInError), "participation.registered_in_error.v1"),
+    ];
+
+    public static string StreamOf(string kind, string id) => $"{kind}-{id}";
+}
