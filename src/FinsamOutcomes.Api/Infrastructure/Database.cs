@@ -1,0 +1,93 @@
+using FinsamOutcomes.Domain;
+using FinsamOutcomes.EventStore;
+using FinsamOutcomes.EventStore.Projections;
+using Npgsql;
+
+namespace FinsamOutcomes.Api.Infrastructure;
+
+/// <summary>
+/// The database: the configured connection string, or with none configured a local PostgreSQL started
+/// from the installed binaries in a git-ignored folder (.pgdata) beside the project.
+/// </summary>
+public static class Database
+{
+    public const string ConnectionStringName = "Finsam";
+    public const string LocalDatabaseName = "finsam";
+
+    public static IReadOnlyList<Migration> Migrations { get; } =
+        [.. Migration.EventStore, .. Migration.FromAssembly(typeof(Database).Assembly, "finsam")];
+
+    public static async Task AddFinsamDatabaseAsync(this WebApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration.GetConnectionString(ConnectionStringName);
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            var folder = builder.Configuration["LocalPostgres:DataDirectory"]
+                ?? Path.Combine(builder.Environment.ContentRootPath, ".pgdata");
+            using var bootLogger = new Serilog.Extensions.Logging.SerilogLoggerFactory(Serilog.Log.Logger);
+            var server = await LocalPostgres.StartAsync(folder, bootLogger.CreateLogger("LocalPostgres"));
+            await EnsureDatabaseAsync(server.ConnectionString(), LocalDatabaseName);
+            connectionString = server.ConnectionString(LocalDatabaseName);
+            builder.Services.AddSingleton(server);
+            builder.Services.AddHostedService<LocalPostgresLifetime>();
+        }
+
+        var registry = new EventTypeRegistry();
+        foreach (var (type, name) in EventCatalogue.All)
+        {
+            registry.Register(type, name);
+        }
+
+        var dataSourceBuilder = new NpgsqlDataSourceBuilder(connectionString);
+        dataSourceBuilder.ConnectionStringBuilder.ApplicationName ??= "finsam-outcomes";
+        builder.Services.AddSingleton(dataSourceBuilder.Build());
+        builder.Services.AddSingleton(registry);
+        builder.Services.AddSingleton(sp => new PostgresEventStore(
+            sp.GetRequiredService<NpgsqlDataSource>(), registry, sp.GetServices<IInlineProjection>()));
+        builder.Services.AddSingleton(sp => new ProjectionMonitor(
+            sp.GetRequiredService<NpgsqlDataSource>(), sp.GetServices<ProjectionRunner>(), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddHostedService<ProjectionDaemon>();
+        builder.Services.Configure<ProjectionRunnerOptions>(builder.Configuration.GetSection("Projections"));
+    }
+
+    /// <summary>Registers an asynchronous projection and its runner.</summary>
+    public static IServiceCollection AddProjection<TProjection>(this IServiceCollection services)
+        where TProjection : class, IProjection
+    {
+        services.AddSingleton<TProjection>();
+        services.AddSingleton(sp => new ProjectionRunner(
+            sp.GetRequiredService<PostgresEventStore>(),
+            sp.GetRequiredService<TProjection>(),
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ProjectionRunnerOptions>>().Value,
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger($"Projection.{typeof(TProjection).Name}"),
+            sp.GetRequiredService<TimeProvider>()));
+        return services;
+    }
+
+    public static async Task MigrateDatabaseAsync(this WebApplication app)
+    {
+        var dataSource = app.Services.GetRequiredService<NpgsqlDataSource>();
+        await SchemaMigrator.MigrateAsync(dataSource, Migrations, app.Logger);
+    }
+
+    private static async Task EnsureDatabaseAsync(string adminConnectionString, string database)
+    {
+        await using var connection = new NpgsqlConnection(adminConnectionString);
+        await connection.OpenAsync();
+        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection);
+        exists.Parameters.Add(new NpgsqlParameter { Value = database });
+        if (await exists.ExecuteScalarAsync() is null)
+        {
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+    }
+
+    /// <summary>Stops the local PostgreSQL after everything else has stopped (registered first, stopped last).</summary>
+    private sealed class LocalPostgresLifetime(LocalPostgres server) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => server.StopAsync();
+    }
+}

@@ -1,0 +1,68 @@
+using System.Collections.Concurrent;
+using FinsamOutcomes.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace FinsamOutcomes.Api.Tests.Infrastructure;
+
+/// <summary>
+/// The real service over in-process HTTP, on its own freshly created PostgreSQL database, with every
+/// log entry captured so tests can look for personal data in it.
+/// </summary>
+public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public string ConnectionString { get; private set; } = null!;
+
+    public CapturedLogs Logs { get; } = new();
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await TestDatabases.CreateAsync("api");
+    }
+
+    public new async Task DisposeAsync() => await base.DisposeAsync();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        // appsettings.Testing.json: quieter console, faster projection polling
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:Finsam", ConnectionString);
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
+    }
+}
+
+/// <summary>Every log entry's rendered message and structured values, from every category.</summary>
+public sealed class CapturedLogs : ILoggerProvider
+{
+    private readonly ConcurrentQueue<string> _entries = new();
+
+    public IReadOnlyCollection<string> Entries => _entries;
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(CapturedLogs owner, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull
+        {
+            owner._entries.Enqueue($"{category} scope: {Describe(state)}");
+            return null;
+        }
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            owner._entries.Enqueue($"{category} {logLevel}: {formatter(state, exception)} | {Describe(state)} | {exception}");
+        }
+
+        private static string Describe(object? state) => state is IEnumerable<KeyValuePair<string, object?>> pairs
+            ? string.Join("; ", pairs.Select(p => $"{p.Key}={p.Value}"))
+            : state?.ToString() ?? "";
+    }
+}
