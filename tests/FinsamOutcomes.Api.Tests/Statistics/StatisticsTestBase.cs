@@ -52,11 +52,7 @@ public abstract class StatisticsTestBase : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        foreach (var runner in _runners)
-        {
-            await runner.DisposeAsync();
-        }
-
+        await StopRunnersAsync();
         await DataSource.DisposeAsync();
     }
 
@@ -90,6 +86,16 @@ public abstract class StatisticsTestBase : IAsyncLifetime
         _runners.Add(runner);
         runner.Start();
         return runner;
+    }
+
+    protected async Task StopRunnersAsync()
+    {
+        foreach (var runner in _runners)
+        {
+            await runner.DisposeAsync();
+        }
+
+        _runners.Clear();
     }
 
     protected async Task WaitUntilProjectedAsync()

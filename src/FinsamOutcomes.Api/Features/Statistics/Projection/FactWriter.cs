@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using FinsamOutcomes.EventStore;
 using Npgsql;
@@ -47,22 +48,15 @@ internal sealed class FactWriter
     public void Put(FactTable table, object row)
     {
         var values = JsonSerializer.SerializeToNode(row, Json)!.AsObject();
-        var key = new Dictionary<string, object?>();
-        foreach (var column in table.Key)
-        {
-            key[column] = values[column]?.DeepClone();
-        }
+        var key = new JsonObject(table.Key.Select(column => KeyValuePair.Create(column, values[column]?.DeepClone())));
+        End(table, Where(key));
 
         var command = Command();
-        var keyParameter = command.Add(JsonSerializer.Serialize(key), NpgsqlDbType.Jsonb);
+        var keyParameter = command.Add(key.ToJsonString(), NpgsqlDbType.Jsonb);
         var rowParameter = command.Add(values.ToJsonString(), NpgsqlDbType.Jsonb);
         var matchesKey = string.Join(" AND ", table.Key.Select(c => $"r.{c} = k.{c}"));
         command.Sql = $"""
-            WITH ended AS (
-                UPDATE {table.Name} AS r SET valid_to_tx = $1::text::xid8, valid_to_pos = $2
-                FROM jsonb_populate_record(NULL::{table.Name}, {keyParameter}) AS k
-                WHERE {matchesKey} AND r.valid_to_pos IS NULL AND {OlderThanEvent}),
-            r AS (
+            WITH r AS (
                 SELECT (jsonb_populate_record(NULL::{table.Name}, {rowParameter} || $3::jsonb)).*
                 WHERE NOT EXISTS (
                     SELECT 1 FROM {table.Name} AS r, jsonb_populate_record(NULL::{table.Name}, {keyParameter}) AS k
