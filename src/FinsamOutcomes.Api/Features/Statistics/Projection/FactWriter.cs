@@ -57,7 +57,7 @@ internal sealed class FactWriter
         var matchesKey = string.Join(" AND ", table.Key.Select(c => $"r.{c} = k.{c}"));
         command.Sql = $"""
             WITH r AS (
-                SELECT (jsonb_populate_record(NULL::{table.Name}, {rowParameter} || $3::jsonb)).*
+                SELECT n.* FROM jsonb_populate_record(NULL::{table.Name}, {rowParameter} || $3::jsonb) AS n
                 WHERE NOT EXISTS (
                     SELECT 1 FROM {table.Name} AS r, jsonb_populate_record(NULL::{table.Name}, {keyParameter}) AS k
                     WHERE {matchesKey} AND NOT {OlderThanEvent}))
@@ -103,8 +103,7 @@ internal sealed class FactWriter
                 WHERE {where.Sql}
                 RETURNING r.*),
             r AS (
-                SELECT (jsonb_populate_record(NULL::{table.Name}, to_jsonb(previous) || {changesParameter} || $3::jsonb)).*
-                FROM previous)
+                SELECT n.* FROM previous, jsonb_populate_record(NULL::{table.Name}, to_jsonb(previous) || {changesParameter} || $3::jsonb) AS n)
             {InsertWithDerived(table)}
             """;
         command.AddTo(_batch);
@@ -117,7 +116,7 @@ internal sealed class FactWriter
         var derived = table.Derived.Count == 0
             ? "'{}'::jsonb"
             : $"jsonb_build_object({string.Join(", ", table.Derived.Select(d => $"'{d.Column}', ({d.Expression})"))})";
-        return $"INSERT INTO {table.Name} SELECT (jsonb_populate_record(NULL::{table.Name}, to_jsonb(r) || {derived})).* FROM r";
+        return $"INSERT INTO {table.Name} SELECT n.* FROM r, jsonb_populate_record(NULL::{table.Name}, to_jsonb(r) || {derived}) AS n";
     }
 
     private PendingCommand Command()
