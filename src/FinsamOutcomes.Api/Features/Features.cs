@@ -5,7 +5,7 @@ public static class Features
 {
     public static IServiceCollection AddFinsamFeatures(this IServiceCollection services)
     {
-        services.AddSingleton<Infrastructure.StreamWriter>();
+        services.AddSingleton<Infrastructure.StreamCommands>();
         return services;
     }
 

@@ -8,7 +8,7 @@ namespace FinsamOutcomes.Api.Infrastructure;
 /// Every POST under /api carries an Idempotency-Key. The first successful answer is kept per caller
 /// and key; a retry with the same key and the same request gets that answer again and appends
 /// nothing; the same key with a different request is refused (422). Event ids are also derived from
-/// the key (<see cref="StreamWriter"/>), so even a retry racing the first attempt appends nothing.
+/// the key (<see cref="StreamCommands"/>), so even a retry racing the first attempt appends nothing.
 /// </summary>
 public sealed class IdempotencyMiddleware(RequestDelegate next)
 {
@@ -127,7 +127,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
         cmd.Parameters.Add(new NpgsqlParameter { Value = body });
         cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)NullIfEmpty(response.Headers.ETag) ?? DBNull.Value });
         cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)NullIfEmpty(response.Headers.Location) ?? DBNull.Value });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)NullIfEmpty(response.Headers[StreamWriter.LogPositionHeader]) ?? DBNull.Value });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)NullIfEmpty(response.Headers[StreamCommands.LogPositionHeader]) ?? DBNull.Value });
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
@@ -148,7 +148,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
 
         if (stored.LogPosition is not null)
         {
-            response.Headers[StreamWriter.LogPositionHeader] = stored.LogPosition;
+            response.Headers[StreamCommands.LogPositionHeader] = stored.LogPosition;
         }
 
         response.Headers[ReplayedHeader] = "true";

@@ -13,7 +13,7 @@ public sealed record WriteOutcome(string StreamId, long Version, long LogPositio
 /// version the client saw (412 when it moved); without it a conflicting concurrent write is retried
 /// on fresh state a few times before the conflict (409) reaches the client.
 /// </summary>
-public sealed class StreamWriter(PostgresEventStore store)
+public sealed class StreamCommands(PostgresEventStore store)
 {
     public const string LogPositionHeader = "X-Log-Position";
     private const int Attempts = 3;
