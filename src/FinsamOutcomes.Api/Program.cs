@@ -12,7 +12,7 @@ builder.AddFinsamProblems();
 builder.AddFinsamAuth();
 builder.AddFinsamOpenApi();
 await builder.AddFinsamDatabaseAsync();
-builder.Services.AddFinsamFeatures();
+builder.AddFinsamFeatures();
 
 var app = builder.Build();
 app.UseFinsamProblems();

@@ -95,7 +95,7 @@ public sealed class PostgresEventStore(
             await tx.CommitAsync(cancellationToken);
             return new AppendResult(streamId, fromVersion.Value, fromVersion.Value + events.Count, recorded[^1].Position, AlreadyAppended: false);
         }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName is "es_events_event_id_key" or "es_events_stream_version_key")
         {
             // The last guard: a concurrent identical retry, or a writer that bypassed the stream row.
             if (ex.ConstraintName == "es_events_event_id_key")

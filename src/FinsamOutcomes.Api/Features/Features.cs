@@ -1,16 +1,37 @@
+using FinsamOutcomes.Api.Features.Beredningsgrupper;
+using FinsamOutcomes.Api.Features.Forbund;
+using FinsamOutcomes.Api.Features.Insatser;
+using FinsamOutcomes.Api.Features.Participations;
+using FinsamOutcomes.Api.Features.People;
+using FinsamOutcomes.Api.Features.Referrals;
+using FinsamOutcomes.Api.Infrastructure;
+using FinsamOutcomes.EventStore;
+
 namespace FinsamOutcomes.Api.Features;
 
 /// <summary>Every feature folder's services and routes, in one place.</summary>
 public static class Features
 {
-    public static IServiceCollection AddFinsamFeatures(this IServiceCollection services)
+    public static void AddFinsamFeatures(this WebApplicationBuilder builder)
     {
-        services.AddSingleton<Infrastructure.StreamCommands>();
-        return services;
+        var services = builder.Services;
+        services.AddSingleton<StreamCommands>();
+        services.AddSingleton<IInlineProjection, ForbundReadModel>();
+        services.AddSingleton<IInlineProjection, InsatsReadModel>();
+        services.AddSingleton<IInlineProjection, BeredningsgruppReadModel>();
+        services.AddSingleton<IInlineProjection, ReferralReadModel>();
+        services.AddSingleton<IInlineProjection, ParticipationReadModel>();
+        builder.AddPeople();
     }
 
     public static void MapFinsamFeatures(this IEndpointRouteBuilder app)
     {
-        _ = app.MapGroup("/api");
+        var api = app.MapGroup("/api");
+        api.MapForbund();
+        api.MapInsatser();
+        api.MapBeredningsgrupper();
+        api.MapReferrals();
+        api.MapParticipations();
+        api.MapPeople();
     }
 }

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
 using FinsamOutcomes.Domain.Common;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
@@ -195,7 +194,7 @@ public sealed record AuthSettings(string Issuer, string Audience, string? Author
                     "Auth is not configured: set Auth:Authority (your identity provider) or Auth:SigningKeys, with Auth:Issuer and Auth:Audience.");
             }
 
-            keys.Add(new SymmetricSecurityKey(DevelopmentKey(environment.ContentRootPath)));
+            keys.Add(new SymmetricSecurityKey(DevelopmentSecrets.GetOrCreate(environment.ContentRootPath, "signing")));
         }
 
         return new AuthSettings(
@@ -211,28 +210,4 @@ public sealed record AuthSettings(string Issuer, string Audience, string? Author
         return bytes.Length >= 32 ? bytes : throw new InvalidOperationException("An Auth:SigningKeys entry must be at least 32 bytes (base64).");
     }
 
-    /// <summary>A key made once per checkout and kept in a git-ignored file, shared by the service and the token command.</summary>
-    private static byte[] DevelopmentKey(string contentRoot)
-    {
-        var folder = Path.Combine(contentRoot, ".devkeys");
-        var file = Path.Combine(folder, "signing.key");
-        Directory.CreateDirectory(folder);
-        if (!File.Exists(file))
-        {
-            // written whole to a temporary file, then moved in place: a reader never sees half a key
-            var temporary = Path.Combine(folder, $"signing.{Guid.NewGuid():N}.tmp");
-            File.WriteAllBytes(temporary, RandomNumberGenerator.GetBytes(32));
-            try
-            {
-                File.Move(temporary, file, overwrite: false);
-            }
-            catch (IOException) when (File.Exists(file))
-            {
-                File.Delete(temporary);
-            }
-        }
-
-        var bytes = File.ReadAllBytes(file);
-        return bytes.Length == 32 ? bytes : throw new InvalidOperationException($"The development key file {file} is damaged; delete it.");
-    }
 }

@@ -69,5 +69,6 @@ CREATE TABLE rm_participations (
     enrolled_on      date NOT NULL,
     exited_on        date
 );
-CREATE INDEX rm_participations_person_idx ON rm_participations (participant_id, insats_id) WHERE status IN ('active', 'paused');
+-- one active (or paused) participation per person and insats: the last guard against concurrent enrolments
+CREATE UNIQUE INDEX rm_participations_active_person_key ON rm_participations (participant_id, insats_id) WHERE status IN ('active', 'paused');
 CREATE INDEX rm_participations_insats_idx ON rm_participations (insats_id, status);
