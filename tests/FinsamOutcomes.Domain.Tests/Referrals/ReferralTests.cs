@@ -1,4 +1,5 @@
 using FinsamOutcomes.Domain.Common;
+using FinsamOutcomes.Domain.Insatser;
 using FinsamOutcomes.Domain.Referrals;
 
 namespace FinsamOutcomes.Domain.Tests.Referrals;
@@ -249,5 +250,5 @@ public class ReferralTests
 
     [Fact]
     public void unknown_events_are_ignored() =>
-        Assert.Equal(Referral.Initial, Referral.Evolve(Referral.Initial, new Insatser.InsatsClosed("insats-1", DecidedOn)));
+        Assert.Equal(Referral.Initial, Referral.Evolve(Referral.Initial, new InsatsClosed("insats-1", DecidedOn)));
 }
