@@ -1,4 +1,5 @@
 using FinsamOutcomes.Domain.Common;
+using FinsamOutcomes.Domain.Forbund;
 using FinsamOutcomes.Domain.Insatser;
 
 namespace FinsamOutcomes.Domain.Tests.Insatser;
@@ -268,5 +269,5 @@ public class InsatsTests
 
     [Fact]
     public void unknown_events_are_ignored() =>
-        Assert.Equal(Insats.Initial, Insats.Evolve(Insats.Initial, new Domain.Forbund.ForbundRegistered("forbund-1", "F", Start)));
+        Assert.Equal(Insats.Initial, Insats.Evolve(Insats.Initial, new ForbundRegistered("forbund-1", "F", Start)));
 }
