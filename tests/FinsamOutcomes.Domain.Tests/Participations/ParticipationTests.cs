@@ -11,7 +11,6 @@ internal static class ParticipationSpec
 
     public static readonly InsatsFacts Facts = new(
         "insats-1",
-        "forbund-1",
         InsatsKind.Individual,
         FollowUpMode.PerPersonIdentified,
         new DateOnly(2024, 1, 1),
