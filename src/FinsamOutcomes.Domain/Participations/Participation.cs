@@ -63,7 +63,6 @@ public sealed record MarkRegisteredInError(string ParticipationId, string Correc
 /// <summary>What the participation rules need to know about the insats and its förbund, built by the caller.</summary>
 public sealed record InsatsFacts(
     string InsatsId,
-    string ForbundId,
     InsatsKind Kind,
     FollowUpMode FollowUp,
     DateOnly StartDate,
@@ -134,8 +133,8 @@ public static class Participation
         (_, ActivityRecorded e) => WithEnrolment(state, enrolment => enrolment.Recorded(e.On) with { Activities = enrolment.Activities.SetItem(e.ActivityId, e) }),
         (Active a, ParticipationPaused e) => new Paused(a.Enrolment.Recorded(e.On), e.On, e.Reason),
         (Paused p, ParticipationResumed e) => new Active(p.Enrolment.Recorded(e.On), e.On),
-        (Active a, ParticipantExited e) => new Exited(a.Enrolment, new Exit(e.ExitedOn, e.ReasonCode, e.Category, e.MeansOfSupportAtExit, e.OccupationAtExit)),
-        (Paused p, ParticipantExited e) => new Exited(p.Enrolment, new Exit(e.ExitedOn, e.ReasonCode, e.Category, e.MeansOfSupportAtExit, e.OccupationAtExit)),
+        (Active a, ParticipantExited e) => new Exited(a.Enrolment, ExitOf(e)),
+        (Paused p, ParticipantExited e) => new Exited(p.Enrolment, ExitOf(e)),
         (Exited x, ExitCorrected e) => x with { Exit = new Exit(e.ExitedOn, e.ReasonCode, e.Category, e.MeansOfSupportAtExit, e.OccupationAtExit) },
         (_, EnrolmentCorrected e) => WithEnrolment(state, enrolment => enrolment with { EnrolledOn = e.EnrolledOn, Baseline = e.Baseline }),
         (Active or Paused or Exited, ParticipationRegisteredInError e) => new Voided(e.CorrectionReason),
@@ -388,6 +387,9 @@ public static class Participation
             "exit_before_activity",
             "The exit date lies before a recorded activity, pause or resumption.");
     }
+
+    private static Exit ExitOf(ParticipantExited e) =>
+        new(e.ExitedOn, e.ReasonCode, e.Category, e.MeansOfSupportAtExit, e.OccupationAtExit);
 
     private static RuleViolationException NotEnrolledRefusal() =>
         Refused("not_enrolled", "The participation has no enrolment.");
