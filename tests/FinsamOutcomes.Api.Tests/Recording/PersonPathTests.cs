@@ -48,7 +48,7 @@ public sealed class PersonPathTests(ApiFactory factory) : IClassFixture<ApiFacto
         var view = await s.CaseWorker.GetOkAsync($"/api/participations/{id}");
         Assert.Equal("exited", view.GetProperty("status").GetString());
         Assert.Equal("work", view.GetProperty("exitCategory").GetString());
-        Assert.Equal(33, view.GetProperty("ageAtStart").GetInt32()); // birth year only: 2024 - 1990 (approximation, docs/statistics.md)
+        Assert.Equal(34, view.GetProperty("ageAtStart").GetInt32()); // from the referral's birth year: 2024 - 1990, an approximation (docs/statistics.md)
         Assert.True(view.GetProperty("identified").GetBoolean());
         Assert.Equal(referral.GetProperty("id").GetString(), view.GetProperty("referralId").GetString());
 

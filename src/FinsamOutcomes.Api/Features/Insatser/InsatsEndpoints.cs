@@ -36,6 +36,9 @@ public sealed record InsatsView(
     DateOnly StartDate, DateOnly? EndDate, TargetGroup TargetGroup, FollowUpMode FollowUp, int? PlannedParticipantsPerYear,
     DateOnly? ClosedOn, IReadOnlyList<GoalView> Goals, int Occurrences, long Version);
 
+/// <summary>An insats's owning förbund (now) and the facts participation rules need.</summary>
+public sealed record InsatsRef(string ForbundId, InsatsFacts Facts);
+
 public sealed record InsatsSummary(string InsatsId, string ForbundId, string Name, InsatsKind Kind, FollowUpMode FollowUp, DateOnly StartDate, DateOnly? EndDate, DateOnly? ClosedOn);
 
 /// <summary>
@@ -152,7 +155,7 @@ public static class InsatsEndpoints
     }
 
     /// <summary>What participation rules need of an insats and its förbund, from the inline read models (404 when unknown).</summary>
-    public static async Task<InsatsFacts> FactsAsync(NpgsqlDataSource db, string insatsId, CancellationToken ct)
+    public static async Task<InsatsRef> FactsAsync(NpgsqlDataSource db, string insatsId, CancellationToken ct)
     {
         await using var cmd = Sql.Command(db,
             """
@@ -166,17 +169,17 @@ public static class InsatsEndpoints
             throw new NotFoundException("The insats");
         }
 
-        return new InsatsFacts(
-            insatsId, reader.GetString(0), Parse<InsatsKind>(reader.GetString(1)), Parse<FollowUpMode>(reader.GetString(2)),
+        return new InsatsRef(reader.GetString(0), new InsatsFacts(
+            insatsId, Parse<InsatsKind>(reader.GetString(1)), Parse<FollowUpMode>(reader.GetString(2)),
             reader.GetFieldValue<DateOnly>(3), reader.IsDBNull(4) ? null : reader.GetFieldValue<DateOnly>(4), reader.IsDBNull(5) ? null : reader.GetFieldValue<DateOnly>(5),
             new TargetGroup(reader.GetInt32(6), reader.GetInt32(7), ""),
-            JsonSerializer.Deserialize<ExitReasonDefinition[]>(reader.GetString(8), EventTypeRegistry.DefaultJsonOptions) ?? []);
+            JsonSerializer.Deserialize<ExitReasonDefinition[]>(reader.GetString(8), EventTypeRegistry.DefaultJsonOptions) ?? []));
     }
 
     public static TEnum Parse<TEnum>(string stored) where TEnum : struct, Enum =>
         Enum.Parse<TEnum>(stored.Replace("_", "", StringComparison.Ordinal), ignoreCase: true);
 
-    private static async Task<InsatsFacts> RequireManagerAsync(HttpContext http, NpgsqlDataSource db, string insatsId, CancellationToken ct)
+    private static async Task<InsatsRef> RequireManagerAsync(HttpContext http, NpgsqlDataSource db, string insatsId, CancellationToken ct)
     {
         var insats = await FactsAsync(db, insatsId, ct);
         var caller = http.Caller();

@@ -109,7 +109,7 @@ public static class ParticipationEndpoints
         try
         {
             var outcome = await streams.ExecuteAsync(http, "participation", Stream(id), insats.ForbundId, Participation.Initial, Participation.Evolve,
-                state => Participation.Decide(command, state, insats, time.Today(), alreadyActive), ct: ct);
+                state => Participation.Decide(command, state, insats.Facts, time.Today(), alreadyActive), ct: ct);
             return Endpoints.Created(http, $"/api/participations/{id}", outcome, id);
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName == ActivePersonIndex)
@@ -182,7 +182,7 @@ public static class ParticipationEndpoints
         RequireCaseWorker(http, row.ForbundId, row.InsatsId);
         var insats = await InsatsEndpoints.FactsAsync(db, row.InsatsId, ct);
         var outcome = await streams.ExecuteAsync(http, "participation", Stream(participationId), insats.ForbundId, Participation.Initial, Participation.Evolve,
-            state => Participation.Decide(command, state, insats, time.Today()), requireIfMatch, ct);
+            state => Participation.Decide(command, state, insats.Facts, time.Today()), requireIfMatch, ct);
         return Endpoints.Written(outcome, participationId);
     }
 
@@ -221,10 +221,10 @@ public static class ParticipationEndpoints
     }
 
     private static async Task<(string ParticipantId, int BirthYear, int? ExactAge, bool Identified)> DirectAsync(
-        EnrolRequest r, InsatsFacts insats, string actor, IdentityVault vault, TimeProvider time, CancellationToken ct)
+        EnrolRequest r, InsatsRef insats, string actor, IdentityVault vault, TimeProvider time, CancellationToken ct)
     {
         var person = r.Person ?? throw new ValidationException([new FluentValidation.Results.ValidationFailure("person", "Give the person, or a referralId.")]);
-        var registerIdentity = r.Consent && !person.ProtectedIdentity && insats.FollowUp == FollowUpMode.PerPersonIdentified;
+        var registerIdentity = r.Consent && !person.ProtectedIdentity && insats.Facts.FollowUp == FollowUpMode.PerPersonIdentified;
         int? exactAge = null;
         if (person.Personnummer is { Length: > 0 } raw)
         {
