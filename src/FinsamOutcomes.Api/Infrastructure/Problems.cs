@@ -28,6 +28,12 @@ public sealed class PreconditionFailedException(string streamId, long expected, 
     public long Actual { get; } = actual;
 }
 
+/// <summary>The projections did not reach an asked log position within the longest wait (503, retry).</summary>
+public sealed class ProjectionsBehindException(long position) : Exception($"The projections have not yet reached log position {position}.")
+{
+    public long Position { get; } = position;
+}
+
 /// <summary>
 /// The one mapping from exceptions to RFC 9457 problem details for the whole API. Titles are written
 /// here or by the domain; exception messages from libraries, SQL and stack traces never reach a client.
@@ -61,6 +67,8 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
             IdempotencyMismatchException => Problem(422, "idempotency_key_reused", "This Idempotency-Key was already used for a different request."),
             AccessDeniedException denied => Problem(403, "forbidden", denied.Message),
             NotFoundException missing => Problem(404, "not_found", missing.Message),
+            ProjectionsBehindException behind => Problem(503, "projections_behind",
+                "The statistics have not yet caught up with the log position asked for. Retry shortly.", new() { ["position"] = behind.Position }),
             _ => null,
         };
 
