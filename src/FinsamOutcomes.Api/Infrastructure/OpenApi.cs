@@ -52,11 +52,11 @@ public static class OpenApi
             }
             """,
         ["POST api/beredningsgrupper"] = """
-            { "forbundId": "norrdal", "name": "Beredningsgrupp Exempelby", "insatsIds": ["insats-0b1f6e3c2a9d4e5f6a7b"], "weeklyIntakeCap": 4 }
+            { "forbundId": "norrdal", "name": "Beredningsgrupp Exempelby", "insatsIds": ["insats-b81d0305bcb3f6936bb3"], "weeklyIntakeCap": 4 }
             """,
         ["POST api/referrals"] = """
             {
-              "beredningsgruppId": "bg-5d2c7a9e1f3b4c6d8e0a",
+              "beredningsgruppId": "bg-e473cf490af39121c392",
               "referringParty": "kommun_social_assistance",
               "receivedOn": "2026-11-02",
               "gender": "woman",
@@ -64,12 +64,12 @@ public static class OpenApi
             }
             """,
         ["POST api/referrals/{referralId}/accept"] = """
-            { "insatsId": "insats-0b1f6e3c2a9d4e5f6a7b", "decidedOn": "2026-11-05", "overrideReason": null }
+            { "insatsId": "insats-b81d0305bcb3f6936bb3", "decidedOn": "2026-11-05", "overrideReason": null }
             """,
         ["POST api/participations"] = """
             {
-              "insatsId": "insats-0b1f6e3c2a9d4e5f6a7b",
-              "referralId": "referral-7c4e2b9a0d1f3e5a6b8c",
+              "insatsId": "insats-b81d0305bcb3f6936bb3",
+              "referralId": "referral-3f520a110392f49415c1",
               "enrolledOn": "2026-11-09",
               "gender": "woman",
               "person": null,
