@@ -126,6 +126,16 @@ public static class ProblemsSetup
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
+            // problems written by the framework (401, an unknown route, 405) get a code like ours
+            context.ProblemDetails.Extensions.TryAdd("code", context.ProblemDetails.Status switch
+            {
+                401 => "unauthorized",
+                403 => "forbidden",
+                404 => "not_found",
+                405 => "method_not_allowed",
+                415 => "unsupported_media_type",
+                _ => "error",
+            });
             context.ProblemDetails.Instance = null;
         });
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -138,6 +148,9 @@ public static class ProblemsSetup
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        // a left-out field is a 400, not a silent default (gender "woman", date 0001-01-01); optional fields have defaults in the request records
+        options.RespectRequiredConstructorParameters = true;
+        options.RespectNullableAnnotations = true;
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
     }
 

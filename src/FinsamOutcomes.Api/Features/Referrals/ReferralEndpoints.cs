@@ -11,11 +11,11 @@ using Npgsql;
 namespace FinsamOutcomes.Api.Features.Referrals;
 
 /// <summary>The person referred: a personnummer (kept only in the identity vault), or anonymous with a birth year.</summary>
-public sealed record PersonRequest(string? Personnummer, int? BirthYear, bool ProtectedIdentity = false);
+public sealed record PersonRequest(string? Personnummer = null, int? BirthYear = null, bool ProtectedIdentity = false);
 
 public sealed record ReceiveReferralRequest(string BeredningsgruppId, ReferringParty ReferringParty, DateOnly ReceivedOn, Gender Gender, PersonRequest Person);
 
-public sealed record AcceptRequest(string InsatsId, DateOnly DecidedOn, string? OverrideReason);
+public sealed record AcceptRequest(string InsatsId, DateOnly DecidedOn, string? OverrideReason = null);
 
 public sealed record DecisionRequest(DateOnly DecidedOn, string Reason);
 
@@ -60,8 +60,13 @@ public static class ReferralEndpoints
         var group = await GroupAsync(streams, r.BeredningsgruppId, ct);
         var caller = RequireMember(http, group);
         var forbundId = group.Registration.ForbundId;
-        var (participantId, birthYear) = await PersonAsync(r.Person, forbundId, caller.Actor, vault, time, ct);
         var id = http.NewId("referral");
+        var birthYearOnly = r.Person.Personnummer is { Length: > 0 } raw
+            ? PeopleEndpoints.ParsePersonnummer(raw, time, "person.personnummer").BirthYear
+            : r.Person.BirthYear ?? 0;
+        // decided once with a placeholder participant first, so a refused referral stores no identity
+        Referral.Decide(new ReceiveReferral(id, forbundId, r.BeredningsgruppId, "pending", r.ReferringParty, r.ReceivedOn, r.Gender, birthYearOnly), Referral.Initial, time.Today());
+        var (participantId, birthYear) = await PersonAsync(r.Person, forbundId, caller.Actor, vault, time, ct);
         var command = new ReceiveReferral(id, forbundId, r.BeredningsgruppId, participantId, r.ReferringParty, r.ReceivedOn, r.Gender, birthYear);
         var outcome = await streams.ExecuteAsync(http, "referral", Stream(id), forbundId, Referral.Initial, Referral.Evolve,
             state => Referral.Decide(command, state, time.Today()), ct: ct);

@@ -22,7 +22,7 @@ public sealed record ReportRequest(
     long? AsOfPosition,
     DateTimeOffset? AsOfTime);
 
-public sealed record FreezeRequest(string Name, string Scope, string? ForbundId, string? InsatsId, string? Kommun, bool IncludePredecessors, string Period);
+public sealed record FreezeRequest(string Name, string Scope, string Period, string? ForbundId = null, string? InsatsId = null, string? Kommun = null, bool IncludePredecessors = false);
 
 public sealed record FrozenReport(string FrozenId, string Name, long Position, DateTimeOffset FrozenAt, string FrozenBy, JsonNode Report);
 
