@@ -106,7 +106,7 @@ internal sealed class FeedBenchmark(BenchDatabase database, BenchOptions options
         cmd.Parameters.Add(new NpgsqlParameter { Value = projection });
         var skipped = (long)(await cmd.ExecuteScalarAsync(ct))!;
         return FormattableString.Invariant(
-            $"the projection runner stopped making progress after applying {applied:N0} of {options.FeedEvents:N0} events; ") +
+            $"The projection runner stopped making progress after applying {applied:N0} of {options.FeedEvents:N0} events; ") +
             (skipped > 0
                 ? FormattableString.Invariant($"{skipped:N0} events behind its checkpoint were never delivered by the feed (skipped).")
                 : "no event behind its checkpoint is missing, so something on the server holds the feed back (an open transaction?).");
