@@ -1,14 +1,36 @@
+using FinsamOutcomes.Api.Features;
+using FinsamOutcomes.Api.Features.Demo;
 using FinsamOutcomes.Api.Infrastructure;
 
-var builder = WebApplication.CreateBuilder(args);
+var loadDemo = args.Contains("--demo");
+var builder = WebApplication.CreateBuilder(args.Where(a => a != "--demo").ToArray());
+if (args is ["token", .. var tokenArgs])
+{
+    return Auth.RunTokenCommand(tokenArgs, builder.Configuration, builder.Environment);
+}
+
 builder.AddFinsamLogging();
+builder.AddFinsamProblems();
+builder.AddFinsamAuth();
+builder.AddFinsamOpenApi();
 await builder.AddFinsamDatabaseAsync();
-builder.Services.AddSingleton(TimeProvider.System);
+builder.AddFinsamFeatures();
+if (loadDemo)
+{
+    builder.AddDemoData();
+}
 
 var app = builder.Build();
+app.UseFinsamProblems();
 app.UseRequestLogging();
+app.UseFinsamOpenApi();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseMiddleware<IdempotencyMiddleware>();
 app.MapHealth();
+app.MapFinsamFeatures();
 await app.MigrateDatabaseAsync();
 await app.RunAsync();
+return 0;
 
 public partial class Program;

@@ -1,0 +1,357 @@
+using FinsamOutcomes.Api.Features.Insatser;
+using FinsamOutcomes.Api.Features.People;
+using FinsamOutcomes.Api.Features.Referrals;
+using FinsamOutcomes.Api.Infrastructure;
+using FinsamOutcomes.Domain;
+using FinsamOutcomes.Domain.Common;
+using FinsamOutcomes.Domain.People;
+using FinsamOutcomes.Domain.Participations;
+using FinsamOutcomes.Domain.Referrals;
+using FluentValidation;
+using Npgsql;
+
+namespace FinsamOutcomes.Api.Features.Participations;
+
+/// <summary>
+/// Enrolment: from an accepted referral (the person comes from it), or direct with a person. Consent
+/// false, protected identity, or an insats followed up anonymously registers the person without identity.
+/// </summary>
+public sealed record EnrolRequest(
+    string InsatsId,
+    DateOnly EnrolledOn,
+    Gender Gender,
+    bool Consent,
+    Baseline Baseline,
+    string? ReferralId = null,
+    PersonRequest? Person = null,
+    string? AgeOverrideReason = null);
+
+public sealed record ActivityRequest(ActivityKind Kind, DateOnly On, int DurationMinutes, string? ActivityId = null);
+
+public sealed record PauseRequest(DateOnly On, PauseReason Reason);
+
+public sealed record ResumeRequest(DateOnly On);
+
+public sealed record ExitRequest(DateOnly ExitedOn, string ReasonCode, MeansOfSupport MeansOfSupportAtExit, Occupation OccupationAtExit);
+
+public sealed record ExitCorrectionRequest(DateOnly ExitedOn, string ReasonCode, MeansOfSupport MeansOfSupportAtExit, Occupation OccupationAtExit, string CorrectionReason);
+
+public sealed record EnrolmentCorrectionRequest(DateOnly EnrolledOn, Baseline Baseline, string CorrectionReason);
+
+public sealed record RegisteredInErrorRequest(string CorrectionReason);
+
+public sealed record ParticipationView(
+    string ParticipationId, string InsatsId, string ParticipantId, string? ReferralId, string Status, Gender? Gender, int? BirthYear, int? AgeAtStart,
+    bool Identified, DateOnly? EnrolledOn, Baseline? Baseline, int Activities, DateOnly? PausedOn, DateOnly? ExitedOn, string? ExitReasonCode,
+    ExitCategory? ExitCategory, MeansOfSupport? MeansOfSupportAtExit, Occupation? OccupationAtExit, long Version);
+
+public sealed record ParticipationSummary(string ParticipationId, string ParticipantId, string Status, DateOnly EnrolledOn, DateOnly? ExitedOn);
+
+public sealed record TimelineEntry(long Version, long Position, string EventType, DateOnly? On, DateTimeOffset RecordedAt, string RecordedBy, string? Reason);
+
+/// <summary>
+/// POST /api/participations                                   inskrivning (case worker of the insats)
+/// GET  /api/participations/{id}                              the participation as it stands
+/// GET  /api/participations/{id}/timeline                     what happened, when it was recorded, by whom
+/// POST /api/participations/{id}/activities                   an activity
+/// POST /api/participations/{id}/pause                        vilande from a date
+/// POST /api/participations/{id}/resume                       resumed
+/// POST /api/participations/{id}/exit                         avslut with a reason and the situation at exit
+/// POST /api/participations/{id}/exit-correction              correct the exit (If-Match required)
+/// POST /api/participations/{id}/enrolment-correction         correct the enrolment date or baseline (If-Match required)
+/// POST /api/participations/{id}/registered-in-error          felregistrering: counts in no figure (If-Match required)
+/// GET  /api/insatser/{insatsId}/participations               the insats's participations (case worker of the insats)
+/// </summary>
+public static class ParticipationEndpoints
+{
+    public const string ActivePersonIndex = "rm_participations_active_person_key";
+
+    public static void MapParticipations(this IEndpointRouteBuilder api)
+    {
+        var group = api.MapGroup("/participations").WithTags("Participations");
+        group.MapPost("/", Enrol).Validated(new EnrolValidator());
+        group.MapGet("/{participationId}", Get);
+        group.MapGet("/{participationId}/timeline", Timeline);
+        group.MapPost("/{participationId}/activities", RecordActivity).Validated(new ActivityValidator());
+        group.MapPost("/{participationId}/pause", (string participationId, PauseRequest r, HttpContext http, StreamCommands s, NpgsqlDataSource db, TimeProvider t, CancellationToken ct) =>
+            Command(participationId, http, s, db, t, new PauseParticipation(participationId, r.On, r.Reason), false, ct));
+        group.MapPost("/{participationId}/resume", (string participationId, ResumeRequest r, HttpContext http, StreamCommands s, NpgsqlDataSource db, TimeProvider t, CancellationToken ct) =>
+            Command(participationId, http, s, db, t, new ResumeParticipation(participationId, r.On), false, ct));
+        group.MapPost("/{participationId}/exit", (string participationId, ExitRequest r, HttpContext http, StreamCommands s, NpgsqlDataSource db, TimeProvider t, CancellationToken ct) =>
+            Command(participationId, http, s, db, t, new ExitParticipant(participationId, r.ExitedOn, r.ReasonCode, r.MeansOfSupportAtExit, r.OccupationAtExit), false, ct))
+            .Validated(new ExitValidator());
+        group.MapPost("/{participationId}/exit-correction", (string participationId, ExitCorrectionRequest r, HttpContext http, StreamCommands s, NpgsqlDataSource db, TimeProvider t, CancellationToken ct) =>
+            Command(participationId, http, s, db, t, new CorrectExit(participationId, r.ExitedOn, r.ReasonCode, r.MeansOfSupportAtExit, r.OccupationAtExit, r.CorrectionReason), true, ct))
+            .Validated(new ExitCorrectionValidator());
+        group.MapPost("/{participationId}/enrolment-correction", (string participationId, EnrolmentCorrectionRequest r, HttpContext http, StreamCommands s, NpgsqlDataSource db, TimeProvider t, CancellationToken ct) =>
+            Command(participationId, http, s, db, t, new CorrectEnrolment(participationId, r.EnrolledOn, r.Baseline, r.CorrectionReason), true, ct))
+            .Validated(new EnrolmentCorrectionValidator());
+        group.MapPost("/{participationId}/registered-in-error", (string participationId, RegisteredInErrorRequest r, HttpContext http, StreamCommands s, NpgsqlDataSource db, TimeProvider t, CancellationToken ct) =>
+            Command(participationId, http, s, db, t, new MarkRegisteredInError(participationId, r.CorrectionReason), true, ct))
+            .Validated(new RegisteredInErrorValidator());
+        api.MapGet("/insatser/{insatsId}/participations", ListForInsats).WithTags("Participations");
+    }
+
+    public static string Stream(string participationId) => EventCatalogue.StreamOf("participation", participationId);
+
+    /// <summary>
+    /// The person is resolved without touching the vault, the enrolment is decided once with a placeholder
+    /// participant (so a refused enrolment stores no identity), and only then is the identity registered.
+    /// </summary>
+    public static async Task<IResult> Enrol(
+        EnrolRequest r, HttpContext http, StreamCommands streams, NpgsqlDataSource db, IdentityVault vault, TimeProvider time, CancellationToken ct)
+    {
+        var insats = await InsatsEndpoints.FactsAsync(db, r.InsatsId, ct);
+        var caller = RequireCaseWorker(http, insats.ForbundId, r.InsatsId);
+        var today = time.Today();
+        var person = r.ReferralId is { } referralId
+            ? await FromReferralAsync(streams, vault, referralId, r.InsatsId, caller.Actor, r.EnrolledOn, ct)
+            : Direct(r, time);
+        var ageAtStart = person.ExactAge ?? Participation.ApproximateAgeAtStart(person.BirthYear, r.EnrolledOn);
+        var id = http.NewId("participation");
+        EnrolParticipant Command(string participantId, bool identified) => new(
+            id, r.InsatsId, participantId, r.ReferralId, r.EnrolledOn, r.Gender, person.BirthYear, ageAtStart, r.Baseline, identified, r.AgeOverrideReason);
+
+        var registerIdentity = r.Consent && insats.Facts.FollowUp == FollowUpMode.PerPersonIdentified;
+        Participation.Decide(Command("pending", false), Participation.Initial, insats.Facts, today, participantAlreadyActiveInInsats: false);
+
+        var participantId = person.ParticipantId;
+        var identified = registerIdentity && person.HasIdentity;
+        if (participantId is null)
+        {
+            identified = registerIdentity && person.Personnummer is not null && !(r.Person?.ProtectedIdentity ?? false);
+            participantId = identified
+                ? (await vault.RegisterOrRecogniseAsync(insats.ForbundId, person.Personnummer!.Value, caller.Actor, ct)).ParticipantId
+                : ReferralEndpoints.NewAnonymousId();
+        }
+
+        var alreadyActive = await IsActiveInInsatsAsync(db, participantId, r.InsatsId, id, ct);
+        var command = Command(participantId, identified);
+        WriteOutcome outcome;
+        try
+        {
+            outcome = await streams.ExecuteAsync(http, "participation", Stream(id), insats.ForbundId, Participation.Initial, Participation.Evolve,
+                state => Participation.Decide(command, state, insats.Facts, today, alreadyActive), ct: ct);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName == ActivePersonIndex)
+        {
+            // a concurrent enrolment of the same person in the same insats won
+            throw new RuleViolationException("already_active_in_insats", "The person already has an active participation in this insats.");
+        }
+
+        if (person.HasIdentity && !registerIdentity && !await HasIdentifiedParticipationAsync(db, participantId, id, ct))
+        {
+            // declined consent (or an anonymous insats): the identity the referral brought is not kept
+            await vault.EraseAsync(participantId, caller.Actor, "No consent to register personal data at enrolment", ct);
+        }
+
+        return Endpoints.Created(http, $"/api/participations/{id}", outcome, id);
+    }
+
+    public static async Task<IResult> Get(string participationId, HttpContext http, StreamCommands streams, NpgsqlDataSource db, CancellationToken ct)
+    {
+        var row = await LocateAsync(db, participationId, ct);
+        RequireCaseWorker(http, row.ForbundId, row.InsatsId);
+        var (state, version, _) = await streams.LoadAsync(Stream(participationId), Participation.Initial, Participation.Evolve, ct);
+        StreamCommands.SetVersionHeaders(http, version);
+        return Results.Ok(View(participationId, row, state, version));
+    }
+
+    public static async Task<IResult> Timeline(string participationId, HttpContext http, StreamCommands streams, NpgsqlDataSource db, CancellationToken ct)
+    {
+        var row = await LocateAsync(db, participationId, ct);
+        RequireCaseWorker(http, row.ForbundId, row.InsatsId);
+        var events = await streams.Store.ReadStreamAsync(Stream(participationId), 0, ct);
+        return Results.Ok(events.Select(e =>
+        {
+            var (on, reason) = e.Data switch
+            {
+                ParticipantEnrolled x => (x.EnrolledOn, x.AgeOverrideReason),
+                ActivityRecorded x => (x.On, null),
+                ParticipationPaused x => (x.On, Sql.Name(x.Reason)),
+                ParticipationResumed x => (x.On, null),
+                ParticipantExited x => (x.ExitedOn, x.ReasonCode),
+                ExitCorrected x => (x.ExitedOn, x.CorrectionReason),
+                EnrolmentCorrected x => (x.EnrolledOn, x.CorrectionReason),
+                ParticipationRegisteredInError x => ((DateOnly?)null, x.CorrectionReason),
+                _ => (null, null),
+            };
+            return new TimelineEntry(e.Version, e.Position, e.EventType, on, e.RecordedAt, e.Metadata.Actor, reason);
+        }).ToArray());
+    }
+
+    public static async Task<IResult> RecordActivity(string participationId, ActivityRequest r, HttpContext http, StreamCommands streams, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
+    {
+        var activityId = r.ActivityId ?? http.NewId("activity");
+        return await Command(participationId, http, streams, db, time, new Domain.Participations.RecordActivity(participationId, activityId, r.Kind, r.On, r.DurationMinutes), false, ct);
+    }
+
+    public static async Task<IResult> ListForInsats(string insatsId, HttpContext http, NpgsqlDataSource db, CancellationToken ct)
+    {
+        var insats = await InsatsEndpoints.FactsAsync(db, insatsId, ct);
+        RequireCaseWorker(http, insats.ForbundId, insatsId);
+        await using var cmd = Sql.Command(db,
+            "SELECT participation_id, participant_id, status, enrolled_on, exited_on FROM rm_participations WHERE insats_id = $1 ORDER BY enrolled_on, participation_id",
+            insatsId);
+        var list = new List<ParticipationSummary>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            list.Add(new ParticipationSummary(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateOnly>(3),
+                reader.IsDBNull(4) ? null : reader.GetFieldValue<DateOnly>(4)));
+        }
+
+        return Results.Ok(list);
+    }
+
+    private static async Task<IResult> Command(
+        string participationId, HttpContext http, StreamCommands streams, NpgsqlDataSource db, TimeProvider time, ParticipationCommand command, bool requireIfMatch, CancellationToken ct)
+    {
+        var row = await LocateAsync(db, participationId, ct);
+        RequireCaseWorker(http, row.ForbundId, row.InsatsId);
+        var insats = await InsatsEndpoints.FactsAsync(db, row.InsatsId, ct);
+        var outcome = await streams.ExecuteAsync(http, "participation", Stream(participationId), insats.ForbundId, Participation.Initial, Participation.Evolve,
+            state => Participation.Decide(command, state, insats.Facts, time.Today()), requireIfMatch, ct);
+        return Endpoints.Written(outcome, participationId);
+    }
+
+    private sealed record Located(string InsatsId, string ForbundId, string ParticipantId, string? ReferralId);
+
+    private static async Task<Located> LocateAsync(NpgsqlDataSource db, string participationId, CancellationToken ct)
+    {
+        await using var cmd = Sql.Command(db, "SELECT insats_id, forbund_id, participant_id, referral_id FROM rm_participations WHERE participation_id = $1", participationId);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            throw new NotFoundException("The participation");
+        }
+
+        return new Located(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3));
+    }
+
+    private static Caller RequireCaseWorker(HttpContext http, string forbundId, string insatsId)
+    {
+        var caller = http.Caller();
+        caller.Require(caller.Is(Roles.CaseWorker) && caller.ForbundId == forbundId && caller.Insatser.Contains(insatsId), "participants of this insats");
+        return caller;
+    }
+
+    /// <summary>Who is enrolled: an existing participant (from a referral) or a person still to be registered.</summary>
+    private sealed record EnrolledPerson(string? ParticipantId, Personnummer? Personnummer, bool HasIdentity, int BirthYear, int? ExactAge);
+
+    private static async Task<EnrolledPerson> FromReferralAsync(
+        StreamCommands streams, IdentityVault vault, string referralId, string insatsId, string actor, DateOnly enrolledOn, CancellationToken ct)
+    {
+        var (state, _, _) = await streams.LoadAsync(ReferralEndpoints.Stream(referralId), Referral.Initial, Referral.Evolve, ct);
+        if (state is not ReferralState.Decided { Decision: ReferralAccepted accepted } decided || accepted.InsatsId != insatsId)
+        {
+            throw new RuleViolationException("referral_not_accepted_to_insats", "The referral has not been accepted to this insats.");
+        }
+
+        var received = decided.Received;
+        // the exact age at start comes from the personnummer in the vault when there is one (the read is audited)
+        var identity = await vault.RevealAsync(received.ParticipantId, actor, ct);
+        return new EnrolledPerson(received.ParticipantId, identity, identity is not null, received.BirthYear, identity?.AgeOn(enrolledOn));
+    }
+
+    private static EnrolledPerson Direct(EnrolRequest r, TimeProvider time)
+    {
+        var person = r.Person ?? throw new ValidationException([new FluentValidation.Results.ValidationFailure("person", "Give the person, or a referralId.")]);
+        if (person.Personnummer is { Length: > 0 } raw)
+        {
+            var personnummer = PeopleEndpoints.ParsePersonnummer(raw, time, "person.personnummer");
+            return new EnrolledPerson(null, personnummer, false, personnummer.BirthYear, personnummer.AgeOn(r.EnrolledOn));
+        }
+
+        return person.BirthYear is { } year
+            ? new EnrolledPerson(null, null, false, year, null)
+            : throw new ValidationException([new FluentValidation.Results.ValidationFailure("person.birthYear", "Give a personnummer or a birth year.")]);
+    }
+
+    private static async Task<bool> HasIdentifiedParticipationAsync(NpgsqlDataSource db, string participantId, string exceptParticipationId, CancellationToken ct)
+    {
+        await using var cmd = Sql.Command(db,
+            "SELECT count(*) FROM rm_participations WHERE participant_id = $1 AND identified AND participation_id <> $2", participantId, exceptParticipationId);
+        return (long)(await cmd.ExecuteScalarAsync(ct))! > 0;
+    }
+
+    private static async Task<bool> IsActiveInInsatsAsync(NpgsqlDataSource db, string participantId, string insatsId, string exceptParticipationId, CancellationToken ct)
+    {
+        await using var cmd = Sql.Command(db,
+            "SELECT count(*) FROM rm_participations WHERE participant_id = $1 AND insats_id = $2 AND status IN ('active', 'paused') AND participation_id <> $3",
+            participantId, insatsId, exceptParticipationId);
+        return (long)(await cmd.ExecuteScalarAsync(ct))! > 0;
+    }
+
+    private static ParticipationView View(string id, Located row, ParticipationState state, long version)
+    {
+        var enrolment = state switch
+        {
+            ParticipationState.Active a => a.Enrolment,
+            ParticipationState.Paused p => p.Enrolment,
+            ParticipationState.Exited x => x.Enrolment,
+            _ => null,
+        };
+        var exit = (state as ParticipationState.Exited)?.Exit;
+        var status = state switch
+        {
+            ParticipationState.Active => "active",
+            ParticipationState.Paused => "paused",
+            ParticipationState.Exited => "exited",
+            ParticipationState.Voided => "registered_in_error",
+            _ => "not_enrolled",
+        };
+        var reg = enrolment?.Registration;
+        return new ParticipationView(
+            id, row.InsatsId, row.ParticipantId, row.ReferralId, status, reg?.Gender, reg?.BirthYear, reg?.AgeAtStart, reg?.Identified ?? false,
+            enrolment?.EnrolledOn, enrolment?.Baseline, enrolment?.Activities.Count ?? 0, (state as ParticipationState.Paused)?.PausedOn,
+            exit?.ExitedOn, exit?.ReasonCode, exit?.Category, exit?.MeansOfSupportAtExit, exit?.OccupationAtExit, version);
+    }
+
+    private sealed class EnrolValidator : AbstractValidator<EnrolRequest>
+    {
+        public EnrolValidator()
+        {
+            RuleFor(r => r.InsatsId).NotEmpty();
+            RuleFor(r => r.Baseline).NotNull();
+            RuleFor(r => r.Baseline.HomeKommun).NotEmpty().MaximumLength(100).When(r => r.Baseline is not null);
+            RuleFor(r => r.Baseline.MonthsOnSupportBefore).InclusiveBetween(0, 1200).When(r => r.Baseline?.MonthsOnSupportBefore is not null);
+            RuleFor(r => r.Person).Null().When(r => r.ReferralId is not null).WithMessage("With a referralId the person comes from the referral.");
+            RuleFor(r => r.Person!.BirthYear).InclusiveBetween(1900, 2100).When(r => r.Person?.BirthYear is not null);
+            RuleFor(r => r.AgeOverrideReason).MaximumLength(500);
+        }
+    }
+
+    private sealed class ActivityValidator : AbstractValidator<ActivityRequest>
+    {
+        public ActivityValidator() => RuleFor(r => r.ActivityId).MaximumLength(100);
+    }
+
+    private sealed class ExitValidator : AbstractValidator<ExitRequest>
+    {
+        public ExitValidator() => RuleFor(r => r.ReasonCode).NotEmpty().MaximumLength(64);
+    }
+
+    private sealed class ExitCorrectionValidator : AbstractValidator<ExitCorrectionRequest>
+    {
+        public ExitCorrectionValidator()
+        {
+            RuleFor(r => r.ReasonCode).NotEmpty().MaximumLength(64);
+            RuleFor(r => r.CorrectionReason).NotEmpty().MaximumLength(500);
+        }
+    }
+
+    private sealed class EnrolmentCorrectionValidator : AbstractValidator<EnrolmentCorrectionRequest>
+    {
+        public EnrolmentCorrectionValidator()
+        {
+            RuleFor(r => r.Baseline).NotNull();
+            RuleFor(r => r.CorrectionReason).NotEmpty().MaximumLength(500);
+        }
+    }
+
+    private sealed class RegisteredInErrorValidator : AbstractValidator<RegisteredInErrorRequest>
+    {
+        public RegisteredInErrorValidator() => RuleFor(r => r.CorrectionReason).NotEmpty().MaximumLength(500);
+    }
+}

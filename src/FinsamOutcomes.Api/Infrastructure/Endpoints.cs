@@ -1,0 +1,54 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using FluentValidation;
+
+namespace FinsamOutcomes.Api.Infrastructure;
+
+/// <summary>The body every write answers with: the resource, its new version (also the ETag) and the log position written.</summary>
+public sealed record WriteResponse(string Id, long Version, long LogPosition, int EventsAppended);
+
+public static class Endpoints
+{
+    /// <summary>Validates a request body's fields (400 with field errors) before any command is built.</summary>
+    public static RouteHandlerBuilder Validated<TRequest>(this RouteHandlerBuilder builder, IValidator<TRequest> validator) =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var request = context.Arguments.OfType<TRequest>().FirstOrDefault();
+            if (request is null)
+            {
+                throw new BadHttpRequestException("The request body is missing.", new System.Text.Json.JsonException("missing body"));
+            }
+
+            var result = await validator.ValidateAsync(request, context.HttpContext.RequestAborted);
+            if (!result.IsValid)
+            {
+                throw new ValidationException(result.Errors);
+            }
+
+            return await next(context);
+        });
+
+    public static Caller Caller(this HttpContext http) => Infrastructure.Caller.From(http.User);
+
+    public static DateOnly Today(this TimeProvider time) => DateOnly.FromDateTime(time.GetLocalNow().DateTime);
+
+    /// <summary>
+    /// An id for a resource the request creates: derived from the caller and the Idempotency-Key, so a
+    /// retry that lost its first answer creates nothing new.
+    /// </summary>
+    public static string NewId(this HttpContext http, string prefix)
+    {
+        var key = http.Items[IdempotencyMiddleware.ItemKey] as string ?? Guid.NewGuid().ToString();
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{http.Caller().Actor}\n{key}\n{prefix}"));
+        return string.Create(CultureInfo.InvariantCulture, $"{prefix}-{Convert.ToHexStringLower(hash.AsSpan(0, 10))}");
+    }
+
+    public static IResult Created(HttpContext http, string location, WriteOutcome outcome, string id) =>
+        outcome.EventsAppended > 0 || http.Response.Headers.ContainsKey(IdempotencyMiddleware.ReplayedHeader)
+            ? Results.Created(location, new WriteResponse(id, outcome.Version, outcome.LogPosition, outcome.EventsAppended))
+            : Results.Ok(new WriteResponse(id, outcome.Version, outcome.LogPosition, outcome.EventsAppended));
+
+    public static IResult Written(WriteOutcome outcome, string id) =>
+        Results.Ok(new WriteResponse(id, outcome.Version, outcome.LogPosition, outcome.EventsAppended));
+}

@@ -1,0 +1,163 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using FinsamOutcomes.Domain.Common;
+using FinsamOutcomes.EventStore;
+using FluentValidation;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace FinsamOutcomes.Api.Infrastructure;
+
+/// <summary>A resource that does not exist, or that the caller may not know exists.</summary>
+public sealed class NotFoundException(string what) : Exception($"{what} was not found.");
+
+/// <summary>A request whose headers break the protocol (missing Idempotency-Key, bad If-Match…).</summary>
+public sealed class BadRequestHeaderException(int status, string title) : Exception(title)
+{
+    public int Status { get; } = status;
+}
+
+/// <summary>If-Match named a version the resource is no longer at.</summary>
+public sealed class PreconditionFailedException(string streamId, long expected, long actual)
+    : Exception($"The resource is at version {actual}, not {expected}.")
+{
+    public string StreamId { get; } = streamId;
+
+    public long Expected { get; } = expected;
+
+    public long Actual { get; } = actual;
+}
+
+/// <summary>The projections did not reach an asked log position within the longest wait (503, retry).</summary>
+public sealed class ProjectionsBehindException(long position) : Exception($"The projections have not yet reached log position {position}.")
+{
+    public long Position { get; } = position;
+}
+
+/// <summary>
+/// The one mapping from exceptions to RFC 9457 problem details for the whole API. Titles are written
+/// here or by the domain; exception messages from libraries, SQL and stack traces never reach a client.
+/// </summary>
+public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<ProblemMapping> logger) : IExceptionHandler
+{
+    public const string TypeBase = "https://finsam-outcomes.se/problems/";
+
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = exception switch
+        {
+            ValidationException validation => Validation(validation.Errors.GroupBy(e => Camel(e.PropertyName))
+                .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).ToArray())),
+            BadHttpRequestException { InnerException: JsonException json } => Validation(new Dictionary<string, string[]>
+            {
+                [JsonPath(json)] = ["The value is missing, of the wrong type, or not one of the allowed values."],
+            }),
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => Problem(413, "payload_too_large", "The request body is too large."),
+            BadHttpRequestException bad when bad.Message.Contains("JSON", StringComparison.OrdinalIgnoreCase) || bad.Message.Contains("body", StringComparison.OrdinalIgnoreCase)
+                => Problem(400, "malformed_request", "The request body is missing or is not valid JSON of the expected shape."),
+            BadHttpRequestException bad => Problem(bad.StatusCode is >= 400 and < 500 ? bad.StatusCode : 400, "bad_request", "The request could not be read: a route value or query parameter has the wrong format."),
+            BadRequestHeaderException header => Problem(header.Status, header.Status == 428 ? "precondition_required" : "bad_header", header.Message),
+            RuleViolationException rule => Problem(409, rule.Code, rule.Title),
+            ConcurrencyConflictException conflict => Problem(409, "concurrency_conflict",
+                "Someone else changed this resource at the same time. Read it again and retry.",
+                new() { ["expectedVersion"] = conflict.Expected.Value, ["actualVersion"] = conflict.ActualVersion }),
+            PreconditionFailedException pre => Problem(412, "version_mismatch",
+                "The resource has changed since the version named in If-Match. Read it again and retry.",
+                new() { ["expectedVersion"] = pre.Expected, ["actualVersion"] = pre.Actual }),
+            IdempotencyMismatchException => Problem(422, "idempotency_key_reused", "This Idempotency-Key was already used for a different request."),
+            AccessDeniedException denied => Problem(403, "forbidden", denied.Message),
+            NotFoundException missing => Problem(404, "not_found", missing.Message),
+            ProjectionsBehindException behind => Problem(503, "projections_behind",
+                "The statistics have not yet caught up with the log position asked for. Retry shortly.", new() { ["position"] = behind.Position }),
+            _ => null,
+        };
+
+        if (problem is null)
+        {
+            logger.LogError("Unhandled {ExceptionType} on {Method} {Route}", exception.GetType().Name, httpContext.Request.Method,
+                (httpContext.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText);
+            problem = Problem(500, "internal_error", "Something went wrong on our side. Quote the trace id when you report it.");
+        }
+
+        httpContext.Response.StatusCode = problem.Status!.Value;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = null });
+    }
+
+    public static ProblemDetails Problem(int status, string code, string title, Dictionary<string, object?>? extensions = null)
+    {
+        var problem = new ProblemDetails { Status = status, Type = TypeBase + code, Title = title };
+        problem.Extensions["code"] = code;
+        foreach (var (key, value) in extensions ?? [])
+        {
+            problem.Extensions[key] = value;
+        }
+
+        return problem;
+    }
+
+    private static ValidationProblemDetails Validation(IDictionary<string, string[]> errors)
+    {
+        var problem = new ValidationProblemDetails(errors)
+        {
+            Status = 400,
+            Type = TypeBase + "validation",
+            Title = "The request has invalid fields.",
+        };
+        problem.Extensions["code"] = "validation";
+        return problem;
+    }
+
+    private static string JsonPath(JsonException json)
+    {
+        var path = json.Path is { Length: > 2 } p ? p[2..] : "body";
+        return path.Length == 0 ? "body" : path;
+    }
+
+    private static string Camel(string name) => name.Length == 0 ? "body" : string.Join('.', name.Split('.').Select(p => char.ToLowerInvariant(p[0]) + p[1..]));
+}
+
+public static class ProblemsSetup
+{
+    public const long MaxRequestBodyBytes = 64 * 1024;
+
+    public static void AddFinsamProblems(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddExceptionHandler<ProblemMapping>();
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
+            // problems written by the framework (401, an unknown route, 405) get a code like ours
+            context.ProblemDetails.Extensions.TryAdd("code", context.ProblemDetails.Status switch
+            {
+                401 => "unauthorized",
+                403 => "forbidden",
+                404 => "not_found",
+                405 => "method_not_allowed",
+                415 => "unsupported_media_type",
+                _ => "error",
+            });
+            context.ProblemDetails.Instance = null;
+        });
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.Configure<Microsoft.AspNetCore.Http.Json.JsonOptions>(o => ConfigureJson(o.SerializerOptions));
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+    }
+
+    public static void ConfigureJson(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+        options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        // a left-out field is a 400, not a silent default (gender "woman", date 0001-01-01); optional fields have defaults in the request records
+        options.RespectRequiredConstructorParameters = true;
+        options.RespectNullableAnnotations = true;
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+    }
+
+    /// <summary>Status codes without a body (404 for an unknown route, 405, 401 from authentication) also get problem details.</summary>
+    public static void UseFinsamProblems(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+    }
+}
