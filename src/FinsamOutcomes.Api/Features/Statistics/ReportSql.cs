@@ -59,7 +59,11 @@ internal static class ReportSql
             (SELECT coalesce(sum(least(coalesce(s.resumed_on, x.exited_on), x.exited_on) - s.paused_on), 0)
                FROM pauses s WHERE s.participation_id = x.participation_id AND s.paused_on < x.exited_on) AS paused_days
         FROM counted x
-        LEFT JOIN reasons reason ON reason.insats_id = x.insats_id AND reason.code = x.exit_reason_code
+        LEFT JOIN insatser owner ON owner.insats_id = x.insats_id
+        -- the exit reason as the förbund owning the insats lists it
+        LEFT JOIN LATERAL (
+            SELECT r.label, r.positive FROM stats_exit_reasons r, at
+            WHERE r.forbund_id = owner.owner_id AND r.code = x.exit_reason_code AND {Visible("r")}) reason ON true
         """;
 
     public static string With(ScopeKind kind)
@@ -76,13 +80,10 @@ internal static class ReportSql
                     i.forbund_id) AS owner_id
                 FROM stats_insatser i, at WHERE {Visible("i")}),
             scope_insatser AS (SELECT i.* FROM insatser i WHERE {scope.Insatser}),
-            -- each insats's exit reasons: its owner's list
-            reasons AS (
-                SELECT i.insats_id, r.code, r.label, r.positive
-                FROM stats_exit_reasons r, at, insatser i WHERE {Visible("r")} AND r.forbund_id = i.owner_id),
-            pauses AS (SELECT s.* FROM stats_participation_pauses s, at WHERE {Visible("s")}),
+            -- inlined where used, so lookups by participation and the scope's filter reach the tables' indexes
+            pauses AS NOT MATERIALIZED (SELECT s.* FROM stats_participation_pauses s, at WHERE {Visible("s")}),
             -- participations that count: not registered in error
-            counted AS (SELECT x.* FROM stats_participations x, at WHERE {Visible("x")} AND NOT x.registered_in_error),
+            counted AS NOT MATERIALIZED (SELECT x.* FROM stats_participations x, at WHERE {Visible("x")} AND NOT x.registered_in_error),
             p AS ({Facts} WHERE {scope.Participations}),
             insats_p AS ({Facts} WHERE x.insats_id IN (SELECT insats_id FROM scope_insatser)),
             groups AS (SELECT g.* FROM stats_beredningsgrupper g, at WHERE {Visible("g")} AND {scope.Groups}),
