@@ -43,6 +43,7 @@ public sealed class GoalTests : StatisticsTestBase
 
         Assert.Equal(["aktivitet", "arbete-studier", "nya", "positiv"], goals.Select(g => g.GoalId));
         var aktivitet = goals[0];
+        Assert.Equal("share_first_activity_within30_days", aktivitet.Metric);
         Assert.Equal((new Share(6, 10, 60.0m), 60.0m, GoalStatus.Met, (string?)null), (aktivitet.Share, aktivitet.Value, aktivitet.Status, aktivitet.Reason));
         var arbete = goals[1];
         Assert.Equal((new Share(6, 10, 60.0m), GoalStatus.Met), (arbete.Share, arbete.Status));

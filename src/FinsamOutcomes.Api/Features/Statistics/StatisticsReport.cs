@@ -167,12 +167,3 @@ public sealed record OldestList(ReportBasis Basis, IReadOnlyList<OldestListEntry
 /// <param name="DaysEnrolled">Days from enrolment to the earlier of the period's end and today.</param>
 /// <param name="Paused">Vilande at the period's end.</param>
 public sealed record OldestListEntry(string ParticipationId, string InsatsId, DateOnly EnrolledOn, int DaysEnrolled, bool Paused, DateOnly? FirstActivityOn);
-
-/// <summary>An as-of report was asked for a position the statistics projection has not reached yet.</summary>
-public sealed class StatisticsNotProjectedException(long requested, long projected)
-    : Exception($"The statistics have been projected up to log position {projected}, not yet {requested}.")
-{
-    public long Requested { get; } = requested;
-
-    public long Projected { get; } = projected;
-}

@@ -1,6 +1,7 @@
 using System.Data;
 using System.Globalization;
 using FinsamOutcomes.Api.Features.Statistics.Projection;
+using FinsamOutcomes.Api.Infrastructure;
 using FinsamOutcomes.Domain.Common;
 using Npgsql;
 using NpgsqlTypes;
@@ -279,7 +280,7 @@ public sealed class StatisticsService(NpgsqlDataSource dataSource, TimeProvider 
             query.AsOfPosition is not null || query.AsOfTime is not null,
             producedAt);
 
-        /// <summary>The projection's checkpoint, or for an as-of report the cursor of the event asked for.</summary>
+        /// <summary>The projection's checkpoint, or for an as-of report the cursor of the event asked for (503 when not projected yet).</summary>
         public async Task ResolveCursorAsync(CancellationToken ct)
         {
             var checkpoint = await ReadCursorAsync(
@@ -300,7 +301,7 @@ public sealed class StatisticsService(NpgsqlDataSource dataSource, TimeProvider 
             };
             if ((asOf.TxId, asOf.Position).CompareTo((checkpoint.TxId, checkpoint.Position)) > 0)
             {
-                throw new StatisticsNotProjectedException(query.AsOfPosition ?? asOf.Position, checkpoint.Position);
+                throw new ProjectionsBehindException(query.AsOfPosition ?? asOf.Position);
             }
 
             (_txId, _position, _positionRecordedAt) = asOf;
