@@ -20,9 +20,6 @@ internal sealed class CrossTable(IEnumerable<(int Grouping, string? A, string? B
 
     public int Cell(string a, string b) => Get(0, a, b);
 
-    /// <summary>The a-values present in the cells.</summary>
-    public IEnumerable<string> Rows => _counts.Keys.Where(k => k.Grouping == 1).Select(k => k.A);
-
     public static GenderCounts Genders(Func<string, int> count) => new(
         count(Codes.Of(Gender.Woman)),
         count(Codes.Of(Gender.Man)),

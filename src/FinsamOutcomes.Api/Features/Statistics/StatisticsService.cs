@@ -109,38 +109,28 @@ public sealed class StatisticsService(NpgsqlDataSource dataSource, TimeProvider 
         var positive = new CrossTable(rows.Select(r => (r.Grouping, r.Category, r.Gender, r.Positive)));
 
         var categories = Codes.All<ExitCategory>().ToList();
-        int WorkOrStudies(string gender) =>
-            exits.Cell(Codes.Of(ExitCategory.Work), gender) + exits.Cell(Codes.Of(ExitCategory.Studies), gender);
-        var workOrStudies = new GenderShares(
-            Share.Of(exits.RowTotal(Codes.Of(ExitCategory.Work)) + exits.RowTotal(Codes.Of(ExitCategory.Studies)), exits.Total),
-            Share.Of(WorkOrStudies(Codes.Of(Gender.Woman)), exits.ColumnTotal(Codes.Of(Gender.Woman))),
-            Share.Of(WorkOrStudies(Codes.Of(Gender.Man)), exits.ColumnTotal(Codes.Of(Gender.Man))),
-            Share.Of(WorkOrStudies(Codes.Of(Gender.NonBinary)), exits.ColumnTotal(Codes.Of(Gender.NonBinary))),
-            Share.Of(WorkOrStudies(Codes.Of(Gender.NotStated)), exits.ColumnTotal(Codes.Of(Gender.NotStated))));
-        var positiveOutcome = new GenderShares(
-            Share.Of(positive.Total, exits.Total),
-            Share.Of(positive.ColumnTotal(Codes.Of(Gender.Woman)), exits.ColumnTotal(Codes.Of(Gender.Woman))),
-            Share.Of(positive.ColumnTotal(Codes.Of(Gender.Man)), exits.ColumnTotal(Codes.Of(Gender.Man))),
-            Share.Of(positive.ColumnTotal(Codes.Of(Gender.NonBinary)), exits.ColumnTotal(Codes.Of(Gender.NonBinary))),
-            Share.Of(positive.ColumnTotal(Codes.Of(Gender.NotStated)), exits.ColumnTotal(Codes.Of(Gender.NotStated))));
+        string[] toWorkOrStudies = [Codes.Of(ExitCategory.Work), Codes.Of(ExitCategory.Studies)];
+        int Exits(string? gender) => gender is null ? exits.Total : exits.ColumnTotal(gender);
+        var workOrStudies = SharesByGender(
+            gender => toWorkOrStudies.Sum(category => gender is null ? exits.RowTotal(category) : exits.Cell(category, gender)),
+            Exits);
+        var positiveOutcome = SharesByGender(gender => gender is null ? positive.Total : positive.ColumnTotal(gender), Exits);
 
         var reasonRows = await session.ReadAllAsync(
             ReportSql.ExitsByReason,
             r => (ByGender: r.GetInt32(0) == 0, Category: r.GetString(1), Code: r.GetString(2), Label: Text(r, 3), Positive: r.GetBoolean(4), Gender: Text(r, 5), Exits: r.GetInt32(6)),
             ct);
         var byReason = reasonRows
-            .Where(r => !r.ByGender)
-            .OrderBy(r => categories.IndexOf(r.Category)).ThenBy(r => r.Code, StringComparer.Ordinal)
-            .ThenBy(r => r.Label, StringComparer.Ordinal).ThenBy(r => r.Positive)
-            .Select(row => new ExitReasonRow(
-                row.Category,
-                row.Code,
-                row.Label,
-                row.Positive,
-                row.Exits,
-                CrossTable.Genders(gender => reasonRows
-                    .Where(r => r.ByGender && r.Gender == gender && (r.Category, r.Code, r.Label, r.Positive) == (row.Category, row.Code, row.Label, row.Positive))
-                    .Sum(r => r.Exits))))
+            .GroupBy(r => (r.Category, r.Code, r.Label, r.Positive))
+            .OrderBy(g => categories.IndexOf(g.Key.Category)).ThenBy(g => g.Key.Code, StringComparer.Ordinal)
+            .ThenBy(g => g.Key.Label, StringComparer.Ordinal).ThenBy(g => g.Key.Positive)
+            .Select(g => new ExitReasonRow(
+                g.Key.Category,
+                g.Key.Code,
+                g.Key.Label,
+                g.Key.Positive,
+                g.Single(r => !r.ByGender).Exits,
+                CrossTable.Genders(gender => g.Where(r => r.ByGender && r.Gender == gender).Sum(r => r.Exits))))
             .ToArray();
 
         return new ExitFigures(
@@ -244,6 +234,14 @@ public sealed class StatisticsService(NpgsqlDataSource dataSource, TimeProvider 
             ct);
         var total = rows.Single(r => r.IsTotal).Row;
         return new HeadCountFigures(total.Occurrences, total.Attendees, total.AttendeesByGender, rows.Where(r => !r.IsTotal).Select(r => r.Row).ToArray());
+    }
+
+    /// <summary>A share in total (gender null) and for each gender.</summary>
+    private static GenderShares SharesByGender(Func<string?, int> numerator, Func<string?, int> denominator)
+    {
+        Share Of(string? gender) => Share.Of(numerator(gender), denominator(gender));
+        return new GenderShares(
+            Of(null), Of(Codes.Of(Gender.Woman)), Of(Codes.Of(Gender.Man)), Of(Codes.Of(Gender.NonBinary)), Of(Codes.Of(Gender.NotStated)));
     }
 
     private static DayStatistics DayStatistics(NpgsqlDataReader r, int first) => new(
