@@ -100,7 +100,7 @@ public static class ParticipationEndpoints
         var caller = RequireCaseWorker(http, insats.ForbundId, r.InsatsId);
         var (participantId, birthYear, exactAge, identified) = r.ReferralId is { } referralId
             ? await FromReferralAsync(streams, vault, referralId, r.InsatsId, ct)
-            : await DirectAsync(r, insats, caller.Actor, vault, time, ct);
+            : await DirectAsync(r, insats, caller.Actor, ReferralEndpoints.AnonymousId(http), vault, time, ct);
         var ageAtStart = exactAge ?? Participation.ApproximateAgeAtStart(birthYear, r.EnrolledOn);
         var id = http.NewId("participation");
         var alreadyActive = await IsActiveInInsatsAsync(db, participantId, r.InsatsId, id, ct);
@@ -221,7 +221,7 @@ public static class ParticipationEndpoints
     }
 
     private static async Task<(string ParticipantId, int BirthYear, int? ExactAge, bool Identified)> DirectAsync(
-        EnrolRequest r, InsatsRef insats, string actor, IdentityVault vault, TimeProvider time, CancellationToken ct)
+        EnrolRequest r, InsatsRef insats, string actor, string anonymousId, IdentityVault vault, TimeProvider time, CancellationToken ct)
     {
         var person = r.Person ?? throw new ValidationException([new FluentValidation.Results.ValidationFailure("person", "Give the person, or a referralId.")]);
         var registerIdentity = r.Consent && !person.ProtectedIdentity && insats.Facts.FollowUp == FollowUpMode.PerPersonIdentified;
@@ -232,7 +232,7 @@ public static class ParticipationEndpoints
         }
 
         var (participantId, birthYear) = await ReferralEndpoints.PersonAsync(
-            registerIdentity ? person : person with { ProtectedIdentity = true }, insats.ForbundId, actor, vault, time, ct);
+            registerIdentity ? person : person with { ProtectedIdentity = true }, insats.ForbundId, actor, anonymousId, vault, time, ct);
         return (participantId, birthYear, exactAge, registerIdentity && person.Personnummer is { Length: > 0 });
     }
 

@@ -60,7 +60,7 @@ public static class ReferralEndpoints
         var group = await GroupAsync(streams, r.BeredningsgruppId, ct);
         var caller = RequireMember(http, group);
         var forbundId = group.Registration.ForbundId;
-        var (participantId, birthYear) = await PersonAsync(r.Person, forbundId, caller.Actor, vault, time, ct);
+        var (participantId, birthYear) = await PersonAsync(r.Person, forbundId, caller.Actor, AnonymousId(http), vault, time, ct);
         var id = http.NewId("referral");
         var command = new ReceiveReferral(id, forbundId, r.BeredningsgruppId, participantId, r.ReferringParty, r.ReceivedOn, r.Gender, birthYear);
         var outcome = await streams.ExecuteAsync(http, "referral", Stream(id), forbundId, Referral.Initial, Referral.Evolve,
@@ -119,10 +119,10 @@ public static class ReferralEndpoints
 
     /// <summary>
     /// The pseudonymous participant id: recognised from the vault for a personnummer (so the same person
-    /// is counted once across insatser), or new and without identity for anonymous or protected persons.
+    /// is counted once across insatser), or <paramref name="anonymousId"/> without identity for anonymous or protected persons.
     /// </summary>
     public static async Task<(string ParticipantId, int BirthYear)> PersonAsync(
-        PersonRequest person, string forbundId, string actor, IdentityVault vault, TimeProvider time, CancellationToken ct)
+        PersonRequest person, string forbundId, string actor, string anonymousId, IdentityVault vault, TimeProvider time, CancellationToken ct)
     {
         if (person.Personnummer is { Length: > 0 } raw)
         {
@@ -133,13 +133,14 @@ public static class ReferralEndpoints
                 return (participantId, personnummer.BirthYear);
             }
 
-            return (NewAnonymousId(), personnummer.BirthYear);
+            return (anonymousId, personnummer.BirthYear);
         }
 
-        return (NewAnonymousId(), person.BirthYear ?? throw new ValidationException([new FluentValidation.Results.ValidationFailure("person.birthYear", "Give a personnummer or a birth year.")]));
+        return (anonymousId, person.BirthYear ?? throw new ValidationException([new FluentValidation.Results.ValidationFailure("person.birthYear", "Give a personnummer or a birth year.")]));
     }
 
-    public static string NewAnonymousId() => $"p-{Guid.NewGuid():N}";
+    /// <summary>A new person without identity, named from the request's Idempotency-Key: a retry of the request names the same person.</summary>
+    public static string AnonymousId(HttpContext http) => http.NewId("p");
 
     private static async Task<BeredningsgruppState.Registered> GroupAsync(StreamCommands streams, string beredningsgruppId, CancellationToken ct)
     {
