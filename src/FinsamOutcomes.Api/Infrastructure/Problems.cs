@@ -118,12 +118,26 @@ public static class ProblemsSetup
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
+            context.ProblemDetails.Extensions.TryAdd("code", CodeOf(context.ProblemDetails.Status));
             context.ProblemDetails.Instance = null;
         });
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.Configure<Microsoft.AspNetCore.Http.Json.JsonOptions>(o => ConfigureJson(o.SerializerOptions));
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
     }
+
+    /// <summary>The code of a problem written for a bare status (401 and 403 from authentication, an unknown route, 405, 415).</summary>
+    public static string CodeOf(int? status) => status switch
+    {
+        400 => "bad_request",
+        401 => "unauthorized",
+        403 => "forbidden",
+        404 => "not_found",
+        405 => "method_not_allowed",
+        413 => "payload_too_large",
+        415 => "unsupported_media_type",
+        _ => "http_" + status?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 
     public static void ConfigureJson(JsonSerializerOptions options)
     {
