@@ -228,7 +228,9 @@ public static class ParticipationEndpoints
         int? exactAge = null;
         if (person.Personnummer is { Length: > 0 } raw)
         {
-            exactAge = PeopleEndpoints.ParsePersonnummer(raw, time, "person.personnummer").AgeOn(r.EnrolledOn);
+            var personnummer = PeopleEndpoints.ParsePersonnummer(raw, time, "person.personnummer");
+            // an enrolment dated before the birth is the rules' to refuse (invalid_age), not a crash in AgeOn
+            exactAge = r.EnrolledOn >= personnummer.BirthDate ? personnummer.AgeOn(r.EnrolledOn) : -1;
         }
 
         var (participantId, birthYear) = await ReferralEndpoints.PersonAsync(
