@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using FinsamOutcomes.Domain.Common;
 using FinsamOutcomes.EventStore;
 using FluentValidation;
@@ -32,7 +33,7 @@ public sealed class PreconditionFailedException(string streamId, long expected, 
 /// The one mapping from exceptions to RFC 9457 problem details for the whole API. Titles are written
 /// here or by the domain; exception messages from libraries, SQL and stack traces never reach a client.
 /// </summary>
-public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<ProblemMapping> logger) : IExceptionHandler
+public sealed partial class ProblemMapping(IProblemDetailsService problems, ILogger<ProblemMapping> logger) : IExceptionHandler
 {
     public const string TypeBase = "https://finsam-outcomes.se/problems/";
 
@@ -42,10 +43,7 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
         {
             ValidationException validation => Validation(validation.Errors.GroupBy(e => Camel(e.PropertyName))
                 .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).ToArray())),
-            BadHttpRequestException { InnerException: JsonException json } => Validation(new Dictionary<string, string[]>
-            {
-                [JsonPath(json)] = ["The value is missing, of the wrong type, or not one of the allowed values."],
-            }),
+            BadHttpRequestException { InnerException: JsonException json } => Validation(JsonErrors(json)),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => Problem(413, "payload_too_large", "The request body is too large."),
             BadHttpRequestException bad when bad.Message.Contains("JSON", StringComparison.OrdinalIgnoreCase) || bad.Message.Contains("body", StringComparison.OrdinalIgnoreCase)
                 => Problem(400, "malformed_request", "The request body is missing or is not valid JSON of the expected shape."),
@@ -99,6 +97,27 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
         return problem;
     }
 
+    /// <summary>
+    /// The field a JSON error is about. A missing required property is named by System.Text.Json only in its message
+    /// ("… missing required properties including: 'gender', 'consent'."), so the names (ours, never data) come from there.
+    /// </summary>
+    private static Dictionary<string, string[]> JsonErrors(JsonException json)
+    {
+        var path = JsonPath(json);
+        var missing = MissingRequiredProperties().Match(json.Message);
+        if (!missing.Success)
+        {
+            return new() { [path] = ["The value is missing, of the wrong type, or not one of the allowed values."] };
+        }
+
+        var prefix = path == "body" ? "" : path + ".";
+        return missing.Groups["name"].Captures.Select(c => prefix + c.Value).Distinct(StringComparer.Ordinal)
+            .ToDictionary(name => name, _ => new[] { "The value is required." }, StringComparer.Ordinal);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"missing required properties including: (?:'(?<name>[A-Za-z0-9_]{1,100})'(?:, )?)+", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex MissingRequiredProperties();
+
     private static string JsonPath(JsonException json)
     {
         var path = json.Path is { Length: > 2 } p ? p[2..] : "body";
@@ -145,6 +164,23 @@ public static class ProblemsSetup
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        options.TypeInfoResolver = (options.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(RequireNonNullableParameters);
+    }
+
+    /// <summary>
+    /// A request field that is neither nullable nor defaulted must be in the body: a missing gender, consent or date is a
+    /// 400 naming it, not a silent <c>woman</c>, <c>false</c> or 0001-01-01.
+    /// </summary>
+    private static void RequireNonNullableParameters(JsonTypeInfo info)
+    {
+        foreach (var property in info.Properties)
+        {
+            // Set is null on anonymous response types, which are only ever written
+            if (property.AssociatedParameter is { IsNullable: false, HasDefaultValue: false } && property.Set is not null)
+            {
+                property.IsRequired = true;
+            }
+        }
     }
 
     /// <summary>Status codes without a body (404 for an unknown route, 405, 401 from authentication) also get problem details.</summary>
