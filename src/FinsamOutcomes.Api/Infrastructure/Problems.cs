@@ -188,5 +188,10 @@ public static class ProblemsSetup
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+
+        // Kestrel refuses a body over the limit while it is read; a declared one is refused here on any host, for every method
+        app.Use((context, next) => context.Request.ContentLength > MaxRequestBodyBytes
+            ? throw new BadHttpRequestException("Request body too large.", StatusCodes.Status413PayloadTooLarge)
+            : next(context));
     }
 }
