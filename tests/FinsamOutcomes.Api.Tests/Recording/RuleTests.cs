@@ -112,6 +112,20 @@ public sealed class RuleTests(ApiFactory factory) : IClassFixture<ApiFactory>
     }
 
     [Fact]
+    public async Task an_enrolment_dated_before_the_persons_birth_is_refused_by_the_rules_not_a_500()
+    {
+        var s = await Scenario.CreateAsync(factory);
+
+        // born 2024-03-01, enrolled 2024-02-01; and one dated in year 1
+        var unborn = await s.CaseWorker.PostAsync("/api/participations", Enrolment(s.InsatsId, personnummer: "202403012384", enrolledOn: "2024-02-01"));
+        var ancient = await s.CaseWorker.PostAsync("/api/participations", Enrolment(s.InsatsId, personnummer: Anna, enrolledOn: "0001-01-01"));
+
+        await ApiClient.ProblemAsync(unborn, HttpStatusCode.Conflict, "invalid_age");
+        await ApiClient.ProblemAsync(ancient, HttpStatusCode.Conflict, "outside_insats_period");
+        Assert.Equal(0, (await s.CaseWorker.GetOkAsync($"/api/insatser/{s.InsatsId}/participations")).GetArrayLength());
+    }
+
+    [Fact]
     public async Task the_same_person_is_refused_twice_active_in_one_insats_but_enrolled_elsewhere_and_again_after_exit_as_one_individual()
     {
         var s = await Scenario.CreateAsync(factory);
