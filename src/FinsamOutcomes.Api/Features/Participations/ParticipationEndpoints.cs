@@ -186,11 +186,17 @@ public static class ParticipationEndpoints
         return Endpoints.Written(outcome, participationId);
     }
 
+    /// <summary>ForbundId is the insats's förbund now: after a merger, the successor's.</summary>
     private sealed record Located(string InsatsId, string ForbundId, string ParticipantId, string? ReferralId);
 
     private static async Task<Located> LocateAsync(NpgsqlDataSource db, string participationId, CancellationToken ct)
     {
-        await using var cmd = Sql.Command(db, "SELECT insats_id, forbund_id, participant_id, referral_id FROM rm_participations WHERE participation_id = $1", participationId);
+        await using var cmd = Sql.Command(db,
+            """
+            SELECT p.insats_id, i.forbund_id, p.participant_id, p.referral_id
+            FROM rm_participations p JOIN rm_insatser i ON i.insats_id = p.insats_id
+            WHERE p.participation_id = $1
+            """, participationId);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct))
         {
