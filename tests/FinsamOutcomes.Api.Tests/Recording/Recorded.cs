@@ -22,7 +22,12 @@ public static class Recorded
     public const string Doris = "197501011246";
     public const string Samordningsnummer = "199508613313";
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, NpgsqlDataSource> DataSources = new(StringComparer.Ordinal);
+
     private static int _serial;
+
+    /// <summary>One data source (one pool) per test database for the life of the run.</summary>
+    public static NpgsqlDataSource Db(ApiFactory factory) => DataSources.GetOrAdd(factory.ConnectionString, NpgsqlDataSource.Create);
 
     /// <summary>A fresh Luhn-valid made-up personnummer (born 1970–1999), unique within the test run.</summary>
     public static string NewPersonnummer()
@@ -48,7 +53,7 @@ public static class Recorded
 
     public static async Task<long> CountEventsAsync(ApiFactory factory, string? streamId = null)
     {
-        await using var db = NpgsqlDataSource.Create(factory.ConnectionString);
+        var db = Db(factory);
         await using var cmd = streamId is null
             ? db.CreateCommand("SELECT count(*) FROM es_events")
             : db.CreateCommand("SELECT count(*) FROM es_events WHERE stream_id = $1");
@@ -63,7 +68,7 @@ public static class Recorded
     /// <summary>The stream's events as stored (id, version, type, data), to show they did not change.</summary>
     public static async Task<string> DumpStreamAsync(ApiFactory factory, string streamId)
     {
-        await using var db = NpgsqlDataSource.Create(factory.ConnectionString);
+        var db = Db(factory);
         await using var cmd = db.CreateCommand(
             "SELECT coalesce(string_agg(event_id::text || ' ' || version || ' ' || event_type || ' ' || data::text, E'\\n' ORDER BY version), '') FROM es_events WHERE stream_id = $1");
         cmd.Parameters.Add(new NpgsqlParameter { Value = streamId });
@@ -72,7 +77,7 @@ public static class Recorded
 
     public static async Task<long> ScalarAsync(ApiFactory factory, string sql, params object[] values)
     {
-        await using var db = NpgsqlDataSource.Create(factory.ConnectionString);
+        var db = Db(factory);
         await using var cmd = db.CreateCommand(sql);
         foreach (var value in values)
         {
@@ -85,7 +90,7 @@ public static class Recorded
     /// <summary>Forgets the stored first answers, as if the service had appended but never got to answer.</summary>
     public static async Task ForgetStoredAnswersAsync(ApiFactory factory)
     {
-        await using var db = NpgsqlDataSource.Create(factory.ConnectionString);
+        var db = Db(factory);
         await using var cmd = db.CreateCommand("DELETE FROM api_idempotency");
         await cmd.ExecuteNonQueryAsync();
     }
