@@ -98,14 +98,16 @@ public static class ParticipationEndpoints
     {
         var insats = await InsatsEndpoints.FactsAsync(db, r.InsatsId, ct);
         var caller = RequireCaseWorker(http, insats.ForbundId, r.InsatsId);
+        var id = http.NewId("participation");
+        EnrolParticipant CommandFor(string participantId, int birthYear, int? exactAge, bool identified) => new(
+            id, r.InsatsId, participantId, r.ReferralId, r.EnrolledOn, r.Gender, birthYear, exactAge ?? Participation.ApproximateAgeAtStart(birthYear, r.EnrolledOn),
+            r.Baseline, identified && r.Consent, r.AgeOverrideReason);
         var (participantId, birthYear, exactAge, identified) = r.ReferralId is { } referralId
             ? await FromReferralAsync(streams, vault, referralId, r.InsatsId, ct)
-            : await DirectAsync(r, insats, caller.Actor, ReferralEndpoints.AnonymousId(http), vault, time, ct);
-        var ageAtStart = exactAge ?? Participation.ApproximateAgeAtStart(birthYear, r.EnrolledOn);
-        var id = http.NewId("participation");
+            : await DirectAsync(r, insats, caller.Actor, ReferralEndpoints.AnonymousId(http), vault, time,
+                (birthYear, exactAge, identified) => Participation.Decide(CommandFor("", birthYear, exactAge, identified), Participation.Initial, insats.Facts, time.Today(), false), ct);
         var alreadyActive = await IsActiveInInsatsAsync(db, participantId, r.InsatsId, id, ct);
-        var command = new EnrolParticipant(id, r.InsatsId, participantId, r.ReferralId, r.EnrolledOn, r.Gender, birthYear, ageAtStart, r.Baseline,
-            identified && r.Consent, r.AgeOverrideReason);
+        var command = CommandFor(participantId, birthYear, exactAge, identified);
         try
         {
             var outcome = await streams.ExecuteAsync(http, "participation", Stream(id), insats.ForbundId, Participation.Initial, Participation.Evolve,
@@ -227,10 +229,12 @@ public static class ParticipationEndpoints
     }
 
     private static async Task<(string ParticipantId, int BirthYear, int? ExactAge, bool Identified)> DirectAsync(
-        EnrolRequest r, InsatsRef insats, string actor, string anonymousId, IdentityVault vault, TimeProvider time, CancellationToken ct)
+        EnrolRequest r, InsatsRef insats, string actor, string anonymousId, IdentityVault vault, TimeProvider time,
+        Action<int, int?, bool> refuseBeforeRegistering, CancellationToken ct)
     {
         var person = r.Person ?? throw new ValidationException([new FluentValidation.Results.ValidationFailure("person", "Give the person, or a referralId.")]);
         var registerIdentity = r.Consent && !person.ProtectedIdentity && insats.Facts.FollowUp == FollowUpMode.PerPersonIdentified;
+        var identified = registerIdentity && person.Personnummer is { Length: > 0 };
         int? exactAge = null;
         if (person.Personnummer is { Length: > 0 } raw)
         {
@@ -239,9 +243,11 @@ public static class ParticipationEndpoints
             exactAge = r.EnrolledOn >= personnummer.BirthDate ? personnummer.AgeOn(r.EnrolledOn) : -1;
         }
 
+        // the rules before the vault: a refused enrolment must leave no identity behind, where nothing would lead to it again
+        refuseBeforeRegistering(ReferralEndpoints.BirthYearOf(person, time), exactAge, identified);
         var (participantId, birthYear) = await ReferralEndpoints.PersonAsync(
             registerIdentity ? person : person with { ProtectedIdentity = true }, insats.ForbundId, actor, anonymousId, vault, time, ct);
-        return (participantId, birthYear, exactAge, registerIdentity && person.Personnummer is { Length: > 0 });
+        return (participantId, birthYear, exactAge, identified);
     }
 
     private static async Task<bool> IsActiveInInsatsAsync(NpgsqlDataSource db, string participantId, string insatsId, string exceptParticipationId, CancellationToken ct)

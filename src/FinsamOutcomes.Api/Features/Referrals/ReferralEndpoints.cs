@@ -60,9 +60,14 @@ public static class ReferralEndpoints
         var group = await GroupAsync(streams, r.BeredningsgruppId, ct);
         var caller = RequireMember(http, group);
         var forbundId = group.Registration.ForbundId;
-        var (participantId, birthYear) = await PersonAsync(r.Person, forbundId, caller.Actor, AnonymousId(http), vault, time, ct);
         var id = http.NewId("referral");
-        var command = new ReceiveReferral(id, forbundId, r.BeredningsgruppId, participantId, r.ReferringParty, r.ReceivedOn, r.Gender, birthYear);
+        ReceiveReferral CommandFor(string participantId, int birthYear) =>
+            new(id, forbundId, r.BeredningsgruppId, participantId, r.ReferringParty, r.ReceivedOn, r.Gender, birthYear);
+
+        // the rules before the vault: a refused referral must leave no identity behind, where nothing would lead to it again
+        Referral.Decide(CommandFor("", BirthYearOf(r.Person, time)), Referral.Initial, time.Today());
+        var (participantId, birthYear) = await PersonAsync(r.Person, forbundId, caller.Actor, AnonymousId(http), vault, time, ct);
+        var command = CommandFor(participantId, birthYear);
         var outcome = await streams.ExecuteAsync(http, "referral", Stream(id), forbundId, Referral.Initial, Referral.Evolve,
             state => Referral.Decide(command, state, time.Today()), ct: ct);
         return Endpoints.Created(http, $"/api/referrals/{id}", outcome, id);
@@ -116,6 +121,12 @@ public static class ReferralEndpoints
             state => Referral.Decide(command, state, time.Today()), ct: ct);
         return Endpoints.Written(outcome, referralId);
     }
+
+    /// <summary>The birth year from the personnummer, or the one given for an anonymous person (400 when neither is there).</summary>
+    public static int BirthYearOf(PersonRequest person, TimeProvider time) =>
+        person.Personnummer is { Length: > 0 } raw
+            ? PeopleEndpoints.ParsePersonnummer(raw, time, "person.personnummer").BirthYear
+            : person.BirthYear ?? throw new ValidationException([new FluentValidation.Results.ValidationFailure("person.birthYear", "Give a personnummer or a birth year.")]);
 
     /// <summary>
     /// The pseudonymous participant id: recognised from the vault for a personnummer (so the same person
