@@ -103,6 +103,25 @@ public sealed class PeopleTests(ApiFactory factory) : IClassFixture<ApiFactory>
     }
 
     [Fact]
+    public async Task a_refused_enrolment_or_referral_leaves_no_identity_behind()
+    {
+        var s = await Scenario.CreateAsync(factory);
+        await s.Admin.PostOkAsync($"/api/insatser/{s.InsatsId}/close", new { closedOn = "2024-03-01" });
+        var future = DateOnly.FromDateTime(DateTime.Today.AddDays(7)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+        await ApiClient.ProblemAsync(await s.CaseWorker.PostAsync("/api/participations", Enrolment(s.InsatsId, personnummer: NewPersonnummer(), enrolledOn: "2024-03-04")),
+            HttpStatusCode.Conflict, "insats_closed");
+        await ApiClient.ProblemAsync(await s.CaseWorker.PostAsync("/api/participations", Enrolment(s.InsatsId, personnummer: "194001015553", enrolledOn: "2024-02-01")),
+            HttpStatusCode.Conflict, "age_outside_target_group");
+        await ApiClient.ProblemAsync(await s.Group.PostAsync("/api/referrals", Referral(s.GroupId, personnummer: NewPersonnummer(), receivedOn: future)),
+            HttpStatusCode.Conflict, "date_in_future");
+
+        // nothing leads to such an identity again (no participation, no referral), so it could never be revealed or erased
+        Assert.Equal(0, await ScalarAsync(factory, "SELECT count(*) FROM identity_vault WHERE forbund_id = $1", s.ForbundId));
+        Assert.Equal(0, await ScalarAsync(factory, "SELECT count(*) FROM identity_audit WHERE forbund_id = $1", s.ForbundId));
+    }
+
+    [Fact]
     public async Task a_samordningsnummer_rekeyed_to_a_personnummer_keeps_the_participant_who_is_then_recognised_by_it()
     {
         var s = await Scenario.CreateAsync(factory);
