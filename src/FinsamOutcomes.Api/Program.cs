@@ -1,7 +1,9 @@
 using FinsamOutcomes.Api.Features;
+using FinsamOutcomes.Api.Features.Demo;
 using FinsamOutcomes.Api.Infrastructure;
 
-var builder = WebApplication.CreateBuilder(args);
+var loadDemo = args.Contains("--demo");
+var builder = WebApplication.CreateBuilder(args.Where(a => a != "--demo").ToArray());
 if (args is ["token", .. var tokenArgs])
 {
     return Auth.RunTokenCommand(tokenArgs, builder.Configuration, builder.Environment);
@@ -13,6 +15,10 @@ builder.AddFinsamAuth();
 builder.AddFinsamOpenApi();
 await builder.AddFinsamDatabaseAsync();
 builder.AddFinsamFeatures();
+if (loadDemo)
+{
+    builder.AddDemoData();
+}
 
 var app = builder.Build();
 app.UseFinsamProblems();

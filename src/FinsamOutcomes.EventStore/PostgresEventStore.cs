@@ -58,19 +58,13 @@ public sealed class PostgresEventStore(
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         try
         {
-            await using var tx = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
-
-            var earlier = await FindAppendedAsync(connection, tx, streamId, ids, cancellationToken);
-            if (earlier is not null)
+            // Without inline projections the claim-and-insert statement is atomic on its own: one round trip.
+            await using var tx = _inline.Length > 0 ? await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken) : null;
+            var recorded = await ClaimAndInsertAsync(connection, tx, streamId, streamType, forbundId, expected, ids, types, data, metadata, events, cancellationToken);
+            if (recorded.Count == 0)
             {
-                return earlier;
-            }
-
-            var fromVersion = await ClaimVersionsAsync(connection, tx, streamId, streamType, forbundId, expected, events.Count, cancellationToken);
-            if (fromVersion is null)
-            {
-                // Lost the race. If the winner was this very append (a concurrent retry), that is success.
-                earlier = await FindAppendedAsync(connection, tx, streamId, ids, cancellationToken);
+                // Lost the race, or this is a retry of an append that already happened: that is success.
+                var earlier = await FindAppendedAsync(connection, tx, streamId, ids, cancellationToken);
                 if (earlier is not null)
                 {
                     return earlier;
@@ -80,24 +74,24 @@ public sealed class PostgresEventStore(
                 throw new ConcurrencyConflictException(streamId, expected, actual);
             }
 
-            var recorded = await InsertEventsAsync(connection, tx, streamId, forbundId, fromVersion.Value, ids, types, data, metadata, events, cancellationToken);
-
             foreach (var projection in _inline)
             {
-                await projection.ApplyAsync(connection, tx, recorded, cancellationToken);
+                await projection.ApplyAsync(connection, tx!, recorded, cancellationToken);
             }
 
-            await using (var notify = new NpgsqlCommand($"SELECT pg_notify('{NotifyChannel}', '')", connection, tx))
+            if (tx is not null)
             {
-                await notify.ExecuteNonQueryAsync(cancellationToken);
+                await tx.CommitAsync(cancellationToken);
             }
 
-            await tx.CommitAsync(cancellationToken);
-            return new AppendResult(streamId, fromVersion.Value, fromVersion.Value + events.Count, recorded[^1].Position, AlreadyAppended: false);
+            await NotifyAsync(connection, cancellationToken);
+            var fromVersion = recorded[0].Version - 1;
+            return new AppendResult(streamId, fromVersion, recorded[^1].Version, recorded[^1].Position, AlreadyAppended: false);
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName is "es_events_event_id_key" or "es_events_stream_version_key")
         {
-            // The last guard: a concurrent identical retry, or a writer that bypassed the stream row.
+            // The last guards: a retry of an append that is already in the log (expected version "any"),
+            // or a writer that bypassed the stream row.
             if (ex.ConstraintName == "es_events_event_id_key")
             {
                 var again = await FindAppendedAsync(connection, null, streamId, ids, cancellationToken);
@@ -112,6 +106,25 @@ public sealed class PostgresEventStore(
             var actual = await CurrentVersionAsync(connection, null, streamId, cancellationToken);
             throw new ConcurrencyConflictException(streamId, expected, actual);
         }
+    }
+
+    private long _lastNotify;
+
+    /// <summary>
+    /// Wakes listening projection runners, after the commit and at most every 20 ms per process: NOTIFY
+    /// serialises committing transactions on one lock, and runners poll anyway.
+    /// </summary>
+    private async Task NotifyAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var now = Environment.TickCount64;
+        var last = Interlocked.Read(ref _lastNotify);
+        if (now - last < 20 || Interlocked.CompareExchange(ref _lastNotify, now, last) != last)
+        {
+            return;
+        }
+
+        await using var notify = new NpgsqlCommand($"SELECT pg_notify('{NotifyChannel}', '')", connection);
+        await notify.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Reads one stream in version order, optionally after a version.</summary>
@@ -158,7 +171,7 @@ public sealed class PostgresEventStore(
             SELECT {Columns} FROM es_events
             WHERE (tx_id, position) > ($1::text::xid8, $2)
               AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
-            ORDER BY tx_id, position
+            ORDER BY es_events.tx_id, es_events.position
             LIMIT $3
             """, connection, transaction);
         cmd.Parameters.Add(new NpgsqlParameter { Value = after.TxId.ToString(CultureInfo.InvariantCulture) });
@@ -175,7 +188,7 @@ public sealed class PostgresEventStore(
     }
 
     private const string Columns =
-        "position, tx_id::text, event_id, stream_id, version, event_type, data::text, metadata::text, forbund_id, recorded_at";
+        "position, tx_id::text AS tx_text, event_id, stream_id, version, event_type, data::text, metadata::text, forbund_id, recorded_at";
 
     private async Task<IReadOnlyList<RecordedEvent>> ReadAllAsync(NpgsqlCommand cmd, CancellationToken cancellationToken)
     {
@@ -235,44 +248,78 @@ public sealed class PostgresEventStore(
         return new AppendResult(streamId, minVersion - 1, maxVersion, maxPosition, AlreadyAppended: true);
     }
 
-    /// <summary>Moves the stream's version forward under its row lock; null when the expectation fails.</summary>
-    private static async Task<long?> ClaimVersionsAsync(
-        NpgsqlConnection connection, NpgsqlTransaction tx, string streamId, string streamType, string forbundId,
-        ExpectedVersion expected, int count, CancellationToken cancellationToken)
+    /// <summary>
+    /// Moves the stream's version forward under its row lock and inserts the events at the versions it
+    /// claimed, in one statement. No rows come back when the expectation fails (another writer was first).
+    /// </summary>
+    private static async Task<IReadOnlyList<RecordedEvent>> ClaimAndInsertAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? tx, string streamId, string streamType, string forbundId, ExpectedVersion expected,
+        Guid[] ids, string[] types, string[] data, string[] metadata, IReadOnlyList<EventToAppend> events, CancellationToken cancellationToken)
     {
-        string sql;
-        if (expected.Value == 0)
+        var claim = expected.Value switch
         {
-            sql = """
+            0 => """
                 INSERT INTO es_streams (stream_id, stream_type, forbund_id, version) VALUES ($1, $2, $3, $4)
                 ON CONFLICT (stream_id) DO NOTHING
-                RETURNING 0::bigint
-                """;
-        }
-        else if (expected.Value is { } exact)
-        {
-            sql = $"""
-                UPDATE es_streams SET version = version + $4, forbund_id = $3, updated_at = now()
-                WHERE stream_id = $1 AND version = {exact.ToString(CultureInfo.InvariantCulture)}
-                RETURNING version - $4
-                """;
-        }
-        else
-        {
-            sql = """
+                RETURNING 0::bigint AS from_version
+                """,
+            null => """
                 INSERT INTO es_streams AS s (stream_id, stream_type, forbund_id, version) VALUES ($1, $2, $3, $4)
                 ON CONFLICT (stream_id) DO UPDATE SET version = s.version + $4, forbund_id = $3, updated_at = now()
-                RETURNING version - $4
-                """;
-        }
-
-        await using var cmd = new NpgsqlCommand(sql, connection, tx);
+                RETURNING s.version - $4 AS from_version
+                """,
+            _ => """
+                UPDATE es_streams SET version = version + $4, forbund_id = $3, updated_at = now()
+                WHERE stream_id = $1 AND version = $9
+                RETURNING version - $4 AS from_version
+                """,
+        };
+        await using var cmd = new NpgsqlCommand(
+            $"""
+            WITH claim AS ({claim})
+            INSERT INTO es_events (event_id, stream_id, version, event_type, data, metadata, forbund_id)
+            SELECT u.id, $1, claim.from_version + u.ord, u.type, u.data, u.metadata, $3
+            FROM claim, unnest($5::uuid[], $6::text[], $7::jsonb[], $8::jsonb[]) WITH ORDINALITY AS u(id, type, data, metadata, ord)
+            ORDER BY u.ord
+            RETURNING position, tx_id::text AS tx_text, version, recorded_at
+            """, connection, tx);
         cmd.Parameters.Add(new NpgsqlParameter { Value = streamId });
         cmd.Parameters.Add(new NpgsqlParameter { Value = streamType });
         cmd.Parameters.Add(new NpgsqlParameter { Value = forbundId });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = (long)count });
-        var result = await cmd.ExecuteScalarAsync(cancellationToken);
-        return result is long from ? from : null;
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (long)ids.Length });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = ids });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = types });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = data, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = metadata, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        if (expected.Value is > 0)
+        {
+            cmd.Parameters.Add(new NpgsqlParameter { Value = expected.Value.Value });
+        }
+
+        var rows = new List<(long Position, ulong TxId, long Version, DateTimeOffset RecordedAt)>(ids.Length);
+        await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add((reader.GetInt64(0), ulong.Parse(reader.GetString(1), CultureInfo.InvariantCulture), reader.GetInt64(2), reader.GetFieldValue<DateTimeOffset>(3)));
+            }
+        }
+
+        if (rows.Count == 0)
+        {
+            return [];
+        }
+
+        var fromVersion = rows.Min(r => r.Version) - 1;
+        return rows
+            .OrderBy(r => r.Version)
+            .Select(r =>
+            {
+                var index = (int)(r.Version - fromVersion - 1);
+                var e = events[index];
+                return new RecordedEvent(r.Position, r.TxId, e.EventId, streamId, r.Version, types[index], e.Data, e.Metadata, forbundId, r.RecordedAt);
+            })
+            .ToArray();
     }
 
     private static async Task<long> CurrentVersionAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string streamId, CancellationToken cancellationToken)
@@ -285,46 +332,5 @@ public sealed class PostgresEventStore(
         await using var cmd = new NpgsqlCommand("SELECT version FROM es_streams WHERE stream_id = $1", connection, tx);
         cmd.Parameters.Add(new NpgsqlParameter { Value = streamId });
         return await cmd.ExecuteScalarAsync(cancellationToken) is long v ? v : 0;
-    }
-
-    private static async Task<IReadOnlyList<RecordedEvent>> InsertEventsAsync(
-        NpgsqlConnection connection, NpgsqlTransaction tx, string streamId, string forbundId, long fromVersion,
-        Guid[] ids, string[] types, string[] data, string[] metadata, IReadOnlyList<EventToAppend> events,
-        CancellationToken cancellationToken)
-    {
-        var versions = Enumerable.Range(1, ids.Length).Select(i => fromVersion + i).ToArray();
-        await using var cmd = new NpgsqlCommand(
-            """
-            INSERT INTO es_events (event_id, stream_id, version, event_type, data, metadata, forbund_id)
-            SELECT u.id, $1, u.version, u.type, u.data, u.metadata, $2
-            FROM unnest($3::uuid[], $4::bigint[], $5::text[], $6::jsonb[], $7::jsonb[]) AS u(id, version, type, data, metadata)
-            ORDER BY u.version
-            RETURNING position, tx_id::text, version, recorded_at
-            """, connection, tx);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = streamId });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = forbundId });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = ids });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = versions });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = types });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = data, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = metadata, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
-
-        var rows = new List<(long Position, ulong TxId, long Version, DateTimeOffset RecordedAt)>(ids.Length);
-        await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                rows.Add((reader.GetInt64(0), ulong.Parse(reader.GetString(1), CultureInfo.InvariantCulture), reader.GetInt64(2), reader.GetFieldValue<DateTimeOffset>(3)));
-            }
-        }
-
-        return rows
-            .OrderBy(r => r.Version)
-            .Select(r =>
-            {
-                var e = events[(int)(r.Version - fromVersion - 1)];
-                return new RecordedEvent(r.Position, r.TxId, e.EventId, streamId, r.Version, types[(int)(r.Version - fromVersion - 1)], e.Data, e.Metadata, forbundId, r.RecordedAt);
-            })
-            .ToArray();
     }
 }

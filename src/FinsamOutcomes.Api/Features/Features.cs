@@ -4,6 +4,7 @@ using FinsamOutcomes.Api.Features.Insatser;
 using FinsamOutcomes.Api.Features.Participations;
 using FinsamOutcomes.Api.Features.People;
 using FinsamOutcomes.Api.Features.Referrals;
+using FinsamOutcomes.Api.Features.Statistics;
 using FinsamOutcomes.Api.Infrastructure;
 using FinsamOutcomes.EventStore;
 
@@ -22,6 +23,8 @@ public static class Features
         services.AddSingleton<IInlineProjection, ReferralReadModel>();
         services.AddSingleton<IInlineProjection, ParticipationReadModel>();
         builder.AddPeople();
+        services.AddStatistics();
+        services.Configure<StatisticsOptions>(builder.Configuration.GetSection("Statistics"));
     }
 
     public static void MapFinsamFeatures(this IEndpointRouteBuilder app)
@@ -33,5 +36,6 @@ public static class Features
         api.MapReferrals();
         api.MapParticipations();
         api.MapPeople();
+        api.MapStatistics();
     }
 }

@@ -40,6 +40,11 @@ public static class Database
 
         var dataSourceBuilder = new NpgsqlDataSourceBuilder(connectionString);
         dataSourceBuilder.ConnectionStringBuilder.ApplicationName ??= "finsam-outcomes";
+        // the store's and read models' statements repeat: let Npgsql prepare the frequent ones
+        if (dataSourceBuilder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            dataSourceBuilder.ConnectionStringBuilder.MaxAutoPrepare = 64;
+        }
         builder.Services.AddSingleton(dataSourceBuilder.Build());
         builder.Services.AddSingleton(registry);
         builder.Services.AddSingleton(sp => new PostgresEventStore(

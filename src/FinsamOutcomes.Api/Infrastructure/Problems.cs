@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using System.Text.Json.Serialization.Metadata;
 using FinsamOutcomes.Domain.Common;
 using FinsamOutcomes.EventStore;
 using FluentValidation;
@@ -27,6 +26,12 @@ public sealed class PreconditionFailedException(string streamId, long expected, 
     public long Expected { get; } = expected;
 
     public long Actual { get; } = actual;
+}
+
+/// <summary>The projections did not reach an asked log position within the longest wait (503, retry).</summary>
+public sealed class ProjectionsBehindException(long position) : Exception($"The projections have not yet reached log position {position}.")
+{
+    public long Position { get; } = position;
 }
 
 /// <summary>
@@ -59,6 +64,8 @@ public sealed partial class ProblemMapping(IProblemDetailsService problems, ILog
             IdempotencyMismatchException => Problem(422, "idempotency_key_reused", "This Idempotency-Key was already used for a different request."),
             AccessDeniedException denied => Problem(403, "forbidden", denied.Message),
             NotFoundException missing => Problem(404, "not_found", missing.Message),
+            ProjectionsBehindException behind => Problem(503, "projections_behind",
+                "The statistics have not yet caught up with the log position asked for. Retry shortly.", new() { ["position"] = behind.Position }),
             _ => null,
         };
 
@@ -137,7 +144,16 @@ public static class ProblemsSetup
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
-            context.ProblemDetails.Extensions.TryAdd("code", CodeOf(context.ProblemDetails.Status));
+            // problems written by the framework (401, an unknown route, 405) get a code like ours
+            context.ProblemDetails.Extensions.TryAdd("code", context.ProblemDetails.Status switch
+            {
+                401 => "unauthorized",
+                403 => "forbidden",
+                404 => "not_found",
+                405 => "method_not_allowed",
+                415 => "unsupported_media_type",
+                _ => "error",
+            });
             context.ProblemDetails.Instance = null;
         });
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -145,42 +161,15 @@ public static class ProblemsSetup
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
     }
 
-    /// <summary>The code of a problem written for a bare status (401 and 403 from authentication, an unknown route, 405, 415).</summary>
-    public static string CodeOf(int? status) => status switch
-    {
-        400 => "bad_request",
-        401 => "unauthorized",
-        403 => "forbidden",
-        404 => "not_found",
-        405 => "method_not_allowed",
-        413 => "payload_too_large",
-        415 => "unsupported_media_type",
-        _ => "http_" + status?.ToString(System.Globalization.CultureInfo.InvariantCulture),
-    };
-
     public static void ConfigureJson(JsonSerializerOptions options)
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        // a left-out field is a 400, not a silent default (gender "woman", date 0001-01-01); optional fields have defaults in the request records
+        options.RespectRequiredConstructorParameters = true;
+        options.RespectNullableAnnotations = true;
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
-        options.TypeInfoResolver = (options.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(RequireNonNullableParameters);
-    }
-
-    /// <summary>
-    /// A request field that is neither nullable nor defaulted must be in the body: a missing gender, consent or date is a
-    /// 400 naming it, not a silent <c>woman</c>, <c>false</c> or 0001-01-01.
-    /// </summary>
-    private static void RequireNonNullableParameters(JsonTypeInfo info)
-    {
-        foreach (var property in info.Properties)
-        {
-            // Set is null on anonymous response types, which are only ever written
-            if (property.AssociatedParameter is { IsNullable: false, HasDefaultValue: false } && property.Set is not null)
-            {
-                property.IsRequired = true;
-            }
-        }
     }
 
     /// <summary>Status codes without a body (404 for an unknown route, 405, 401 from authentication) also get problem details.</summary>

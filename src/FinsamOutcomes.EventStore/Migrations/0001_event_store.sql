@@ -1,5 +1,5 @@
 -- The event log, its streams, projection checkpoints and parked (dead-letter) events.
--- Applied once by SchemaMigrator under an advisory lock; see docs/adr/0001-own-event-store.md.
+-- Applied once by SchemaMigrator under an advisory lock; see docs/adr/0001-own-event-store-on-npgsql.md.
 
 CREATE TABLE es_streams (
     stream_id   text        PRIMARY KEY,

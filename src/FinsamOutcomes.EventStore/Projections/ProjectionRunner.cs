@@ -224,13 +224,19 @@ public sealed class ProjectionRunner : IAsyncDisposable
         await ProcessOneByOneAsync(connection, batch, ct);
     }
 
+    /// <summary>
+    /// After a batch failed: applies its events one at a time up to and including the first that keeps
+    /// failing (parked), commits, and leaves the rest to the next, normally batched, round.
+    /// </summary>
     private async Task ProcessOneByOneAsync(NpgsqlConnection connection, IReadOnlyList<RecordedEvent> batch, CancellationToken ct)
     {
         await using var tx = await connection.BeginTransactionAsync(ct);
         var context = new ProjectionContext(connection, tx);
         var applied = 0;
+        var last = batch[^1];
         foreach (var e in batch)
         {
+            var parked = false;
             for (var attempt = 1; ; attempt++)
             {
                 await tx.SaveAsync("event", ct);
@@ -247,15 +253,22 @@ public sealed class ProjectionRunner : IAsyncDisposable
                     if (attempt >= _options.MaxAttempts)
                     {
                         await ParkAsync(context, e, attempt, ex, ct);
+                        parked = true;
                         break;
                     }
 
                     await Task.Delay(_options.RetryDelay * attempt, _time, ct);
                 }
             }
+
+            if (parked)
+            {
+                last = e;
+                break;
+            }
         }
 
-        await SaveCheckpointAsync(context, batch[^1].Cursor, ct);
+        await SaveCheckpointAsync(context, last.Cursor, ct);
         await tx.CommitAsync(ct);
         Interlocked.Add(ref _eventsApplied, applied);
     }

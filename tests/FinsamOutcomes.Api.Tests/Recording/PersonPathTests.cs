@@ -48,7 +48,7 @@ public sealed class PersonPathTests(ApiFactory factory) : IClassFixture<ApiFacto
         var view = await s.CaseWorker.GetOkAsync($"/api/participations/{id}");
         Assert.Equal("exited", view.GetProperty("status").GetString());
         Assert.Equal("work", view.GetProperty("exitCategory").GetString());
-        Assert.Equal(34, view.GetProperty("ageAtStart").GetInt32()); // from the referral's birth year: 2024 - 1990, an approximation (docs/statistics.md)
+        Assert.Equal(33, view.GetProperty("ageAtStart").GetInt32()); // exact, from the personnummer in the vault: born 1990-03-15, enrolled 2024-01-22
         Assert.True(view.GetProperty("identified").GetBoolean());
         Assert.Equal(referral.GetProperty("id").GetString(), view.GetProperty("referralId").GetString());
 

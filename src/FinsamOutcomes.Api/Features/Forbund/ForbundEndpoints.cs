@@ -8,7 +8,7 @@ using Npgsql;
 
 namespace FinsamOutcomes.Api.Features.Forbund;
 
-public sealed record RegisterForbundRequest(string? ForbundId, string Name, DateOnly RegisteredOn);
+public sealed record RegisterForbundRequest(string Name, DateOnly RegisteredOn, string? ForbundId = null);
 
 public sealed record AddMemberRequest(string MemberId, MemberKind Kind, string Name, DateOnly From);
 
@@ -16,7 +16,7 @@ public sealed record RemoveMemberRequest(DateOnly To);
 
 public sealed record ExitReasonsRequest(IReadOnlyList<ExitReasonDefinition> Reasons);
 
-public sealed record MergerRequest(string? SuccessorId, string Name, IReadOnlyList<string> PredecessorIds, DateOnly On);
+public sealed record MergerRequest(string Name, IReadOnlyList<string> PredecessorIds, DateOnly On, string? SuccessorId = null);
 
 public sealed record MemberView(string MemberId, MemberKind Kind, string Name, DateOnly From, DateOnly? To);
 

@@ -18,16 +18,16 @@ public sealed record RegisterInsatsRequest(
     InsatsKind Kind,
     IReadOnlyList<string> Kommuner,
     DateOnly StartDate,
-    DateOnly? EndDate,
     TargetGroup TargetGroup,
     FollowUpMode FollowUp,
-    int? PlannedParticipantsPerYear);
+    DateOnly? EndDate = null,
+    int? PlannedParticipantsPerYear = null);
 
 public sealed record GoalRequest(GoalMetric Metric, GoalComparison Comparison, decimal Threshold, GoalPeriod Period, string Description);
 
 public sealed record CloseInsatsRequest(DateOnly ClosedOn);
 
-public sealed record OccurrenceRequest(string? OccurrenceId, DateOnly On, string Title, int Women, int Men, int NonBinary, int NotStated);
+public sealed record OccurrenceRequest(DateOnly On, string Title, int Women, int Men, int NonBinary, int NotStated, string? OccurrenceId = null);
 
 public sealed record GoalView(string GoalId, GoalMetric Metric, GoalComparison Comparison, decimal Threshold, GoalPeriod Period, string Description);
 

@@ -4,6 +4,7 @@ using FinsamOutcomes.Api.Features.Referrals;
 using FinsamOutcomes.Api.Infrastructure;
 using FinsamOutcomes.Domain;
 using FinsamOutcomes.Domain.Common;
+using FinsamOutcomes.Domain.People;
 using FinsamOutcomes.Domain.Participations;
 using FinsamOutcomes.Domain.Referrals;
 using FluentValidation;
@@ -17,15 +18,15 @@ namespace FinsamOutcomes.Api.Features.Participations;
 /// </summary>
 public sealed record EnrolRequest(
     string InsatsId,
-    string? ReferralId,
     DateOnly EnrolledOn,
     Gender Gender,
-    PersonRequest? Person,
     bool Consent,
     Baseline Baseline,
-    string? AgeOverrideReason);
+    string? ReferralId = null,
+    PersonRequest? Person = null,
+    string? AgeOverrideReason = null);
 
-public sealed record ActivityRequest(string? ActivityId, ActivityKind Kind, DateOnly On, int DurationMinutes);
+public sealed record ActivityRequest(ActivityKind Kind, DateOnly On, int DurationMinutes, string? ActivityId = null);
 
 public sealed record PauseRequest(DateOnly On, PauseReason Reason);
 
@@ -93,32 +94,58 @@ public static class ParticipationEndpoints
 
     public static string Stream(string participationId) => EventCatalogue.StreamOf("participation", participationId);
 
+    /// <summary>
+    /// The person is resolved without touching the vault, the enrolment is decided once with a placeholder
+    /// participant (so a refused enrolment stores no identity), and only then is the identity registered.
+    /// </summary>
     public static async Task<IResult> Enrol(
         EnrolRequest r, HttpContext http, StreamCommands streams, NpgsqlDataSource db, IdentityVault vault, TimeProvider time, CancellationToken ct)
     {
         var insats = await InsatsEndpoints.FactsAsync(db, r.InsatsId, ct);
         var caller = RequireCaseWorker(http, insats.ForbundId, r.InsatsId);
+        var today = time.Today();
+        var person = r.ReferralId is { } referralId
+            ? await FromReferralAsync(streams, vault, referralId, r.InsatsId, caller.Actor, r.EnrolledOn, ct)
+            : Direct(r, time);
+        var ageAtStart = person.ExactAge ?? Participation.ApproximateAgeAtStart(person.BirthYear, r.EnrolledOn);
         var id = http.NewId("participation");
-        EnrolParticipant CommandFor(string participantId, int birthYear, int? exactAge, bool identified) => new(
-            id, r.InsatsId, participantId, r.ReferralId, r.EnrolledOn, r.Gender, birthYear, exactAge ?? Participation.ApproximateAgeAtStart(birthYear, r.EnrolledOn),
-            r.Baseline, identified && r.Consent, r.AgeOverrideReason);
-        var (participantId, birthYear, exactAge, identified) = r.ReferralId is { } referralId
-            ? await FromReferralAsync(streams, vault, referralId, r.InsatsId, ct)
-            : await DirectAsync(r, insats, caller.Actor, ReferralEndpoints.AnonymousId(http), vault, time,
-                (birthYear, exactAge, identified) => Participation.Decide(CommandFor("", birthYear, exactAge, identified), Participation.Initial, insats.Facts, time.Today(), false), ct);
+        EnrolParticipant Command(string participantId, bool identified) => new(
+            id, r.InsatsId, participantId, r.ReferralId, r.EnrolledOn, r.Gender, person.BirthYear, ageAtStart, r.Baseline, identified, r.AgeOverrideReason);
+
+        var registerIdentity = r.Consent && insats.Facts.FollowUp == FollowUpMode.PerPersonIdentified;
+        Participation.Decide(Command("pending", false), Participation.Initial, insats.Facts, today, participantAlreadyActiveInInsats: false);
+
+        var participantId = person.ParticipantId;
+        var identified = registerIdentity && person.HasIdentity;
+        if (participantId is null)
+        {
+            identified = registerIdentity && person.Personnummer is not null && !(r.Person?.ProtectedIdentity ?? false);
+            participantId = identified
+                ? (await vault.RegisterOrRecogniseAsync(insats.ForbundId, person.Personnummer!.Value, caller.Actor, ct)).ParticipantId
+                : ReferralEndpoints.AnonymousId(http);
+        }
+
         var alreadyActive = await IsActiveInInsatsAsync(db, participantId, r.InsatsId, id, ct);
-        var command = CommandFor(participantId, birthYear, exactAge, identified);
+        var command = Command(participantId, identified);
+        WriteOutcome outcome;
         try
         {
-            var outcome = await streams.ExecuteAsync(http, "participation", Stream(id), insats.ForbundId, Participation.Initial, Participation.Evolve,
-                state => Participation.Decide(command, state, insats.Facts, time.Today(), alreadyActive), ct: ct);
-            return Endpoints.Created(http, $"/api/participations/{id}", outcome, id);
+            outcome = await streams.ExecuteAsync(http, "participation", Stream(id), insats.ForbundId, Participation.Initial, Participation.Evolve,
+                state => Participation.Decide(command, state, insats.Facts, today, alreadyActive), ct: ct);
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName == ActivePersonIndex)
         {
             // a concurrent enrolment of the same person in the same insats won
             throw new RuleViolationException("already_active_in_insats", "The person already has an active participation in this insats.");
         }
+
+        if (person.HasIdentity && !registerIdentity && !await HasIdentifiedParticipationAsync(db, participantId, id, ct))
+        {
+            // declined consent (or an anonymous insats): the identity the referral brought is not kept
+            await vault.EraseAsync(participantId, caller.Actor, "No consent to register personal data at enrolment", ct);
+        }
+
+        return Endpoints.Created(http, $"/api/participations/{id}", outcome, id);
     }
 
     public static async Task<IResult> Get(string participationId, HttpContext http, StreamCommands streams, NpgsqlDataSource db, CancellationToken ct)
@@ -215,8 +242,11 @@ public static class ParticipationEndpoints
         return caller;
     }
 
-    private static async Task<(string ParticipantId, int BirthYear, int? ExactAge, bool Identified)> FromReferralAsync(
-        StreamCommands streams, IdentityVault vault, string referralId, string insatsId, CancellationToken ct)
+    /// <summary>Who is enrolled: an existing participant (from a referral) or a person still to be registered.</summary>
+    private sealed record EnrolledPerson(string? ParticipantId, Personnummer? Personnummer, bool HasIdentity, int BirthYear, int? ExactAge);
+
+    private static async Task<EnrolledPerson> FromReferralAsync(
+        StreamCommands streams, IdentityVault vault, string referralId, string insatsId, string actor, DateOnly enrolledOn, CancellationToken ct)
     {
         var (state, _, _) = await streams.LoadAsync(ReferralEndpoints.Stream(referralId), Referral.Initial, Referral.Evolve, ct);
         if (state is not ReferralState.Decided { Decision: ReferralAccepted accepted } decided || accepted.InsatsId != insatsId)
@@ -225,29 +255,34 @@ public static class ParticipationEndpoints
         }
 
         var received = decided.Received;
-        return (received.ParticipantId, received.BirthYear, null, await vault.HasIdentityAsync(received.ParticipantId, ct));
+        // the exact age at start comes from the personnummer in the vault when there is one (the read is audited)
+        var identity = await vault.RevealAsync(received.ParticipantId, actor, ct);
+        return new EnrolledPerson(received.ParticipantId, identity, identity is not null, received.BirthYear, identity is { } known ? ExactAge(known, enrolledOn) : null);
     }
 
-    private static async Task<(string ParticipantId, int BirthYear, int? ExactAge, bool Identified)> DirectAsync(
-        EnrolRequest r, InsatsRef insats, string actor, string anonymousId, IdentityVault vault, TimeProvider time,
-        Action<int, int?, bool> refuseBeforeRegistering, CancellationToken ct)
+    private static EnrolledPerson Direct(EnrolRequest r, TimeProvider time)
     {
         var person = r.Person ?? throw new ValidationException([new FluentValidation.Results.ValidationFailure("person", "Give the person, or a referralId.")]);
-        var registerIdentity = r.Consent && !person.ProtectedIdentity && insats.Facts.FollowUp == FollowUpMode.PerPersonIdentified;
-        var identified = registerIdentity && person.Personnummer is { Length: > 0 };
-        int? exactAge = null;
         if (person.Personnummer is { Length: > 0 } raw)
         {
             var personnummer = PeopleEndpoints.ParsePersonnummer(raw, time, "person.personnummer");
-            // an enrolment dated before the birth is the rules' to refuse (invalid_age), not a crash in AgeOn
-            exactAge = r.EnrolledOn >= personnummer.BirthDate ? personnummer.AgeOn(r.EnrolledOn) : -1;
+            return new EnrolledPerson(null, personnummer, false, personnummer.BirthYear, ExactAge(personnummer, r.EnrolledOn));
         }
 
-        // the rules before the vault: a refused enrolment must leave no identity behind, where nothing would lead to it again
-        refuseBeforeRegistering(ReferralEndpoints.BirthYearOf(person, time), exactAge, identified);
-        var (participantId, birthYear) = await ReferralEndpoints.PersonAsync(
-            registerIdentity ? person : person with { ProtectedIdentity = true }, insats.ForbundId, actor, anonymousId, vault, time, ct);
-        return (participantId, birthYear, exactAge, identified);
+        return person.BirthYear is { } year
+            ? new EnrolledPerson(null, null, false, year, null)
+            : throw new ValidationException([new FluentValidation.Results.ValidationFailure("person.birthYear", "Give a personnummer or a birth year.")]);
+    }
+
+    /// <summary>Age at start from the personnummer; an enrolment dated before the birth is the rules' to refuse (invalid_age), not a crash in AgeOn.</summary>
+    private static int ExactAge(Personnummer personnummer, DateOnly enrolledOn) =>
+        enrolledOn >= personnummer.BirthDate ? personnummer.AgeOn(enrolledOn) : -1;
+
+    private static async Task<bool> HasIdentifiedParticipationAsync(NpgsqlDataSource db, string participantId, string exceptParticipationId, CancellationToken ct)
+    {
+        await using var cmd = Sql.Command(db,
+            "SELECT count(*) FROM rm_participations WHERE participant_id = $1 AND identified AND participation_id <> $2", participantId, exceptParticipationId);
+        return (long)(await cmd.ExecuteScalarAsync(ct))! > 0;
     }
 
     private static async Task<bool> IsActiveInInsatsAsync(NpgsqlDataSource db, string participantId, string insatsId, string exceptParticipationId, CancellationToken ct)

@@ -17,9 +17,9 @@ public sealed class ParticipationReadModel : IInlineProjection
                 case ParticipantEnrolled en:
                     await Sql.ExecuteAsync(c, tx,
                         """
-                        INSERT INTO rm_participations (participation_id, insats_id, forbund_id, participant_id, referral_id, status, enrolled_on)
-                        VALUES ($1, $2, $3, $4, $5, 'active', $6)
-                        """, ct, en.ParticipationId, en.InsatsId, e.ForbundId, en.ParticipantId, en.ReferralId, en.EnrolledOn);
+                        INSERT INTO rm_participations (participation_id, insats_id, forbund_id, participant_id, referral_id, status, enrolled_on, identified)
+                        VALUES ($1, $2, $3, $4, $5, 'active', $6, $7)
+                        """, ct, en.ParticipationId, en.InsatsId, e.ForbundId, en.ParticipantId, en.ReferralId, en.EnrolledOn, en.Identified);
                     break;
                 case ParticipationPaused p:
                     await SetAsync(c, tx, "status = 'paused'", p.ParticipationId, ct);

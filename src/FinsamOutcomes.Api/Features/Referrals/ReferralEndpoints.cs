@@ -11,11 +11,11 @@ using Npgsql;
 namespace FinsamOutcomes.Api.Features.Referrals;
 
 /// <summary>The person referred: a personnummer (kept only in the identity vault), or anonymous with a birth year.</summary>
-public sealed record PersonRequest(string? Personnummer, int? BirthYear, bool ProtectedIdentity = false);
+public sealed record PersonRequest(string? Personnummer = null, int? BirthYear = null, bool ProtectedIdentity = false);
 
 public sealed record ReceiveReferralRequest(string BeredningsgruppId, ReferringParty ReferringParty, DateOnly ReceivedOn, Gender Gender, PersonRequest Person);
 
-public sealed record AcceptRequest(string InsatsId, DateOnly DecidedOn, string? OverrideReason);
+public sealed record AcceptRequest(string InsatsId, DateOnly DecidedOn, string? OverrideReason = null);
 
 public sealed record DecisionRequest(DateOnly DecidedOn, string Reason);
 

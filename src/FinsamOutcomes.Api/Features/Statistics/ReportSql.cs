@@ -1,0 +1,272 @@
+using FinsamOutcomes.Domain.Common;
+
+namespace FinsamOutcomes.Api.Features.Statistics;
+
+/// <summary>
+/// The SQL behind every figure (definitions: docs/statistics.md). Each query is <see cref="With"/>'s common
+/// table expressions followed by one SELECT; PostgreSQL evaluates only the expressions a query uses.
+/// Parameters: @at_tx/@at_pos (the cursor the report reflects), @from/@to (the period), @today, and the
+/// scope's @insats, @forbunds and @kommun.
+/// </summary>
+internal static class ReportSql
+{
+    /// <summary>The scope as a condition on participations (x), insatser (i), beredningsgrupper (g) and occurrences (o).</summary>
+    private sealed record ScopeFilters(string Participations, string Insatser, string Groups, string Occurrences);
+
+    private static ScopeFilters Filters(ScopeKind kind) => kind switch
+    {
+        ScopeKind.Country => new("true", "true", "true", "true"),
+        ScopeKind.Insats => new(
+            "x.insats_id = @insats",
+            "i.insats_id = @insats",
+            "@insats = ANY (g.insats_ids)",
+            "o.insats_id = @insats"),
+        ScopeKind.Forbund => new(
+            "x.forbund_id = ANY (@forbunds)",
+            "i.owner_id = ANY (@forbunds)",
+            "g.forbund_id = ANY (@forbunds)",
+            "o.forbund_id = ANY (@forbunds)"),
+        ScopeKind.Kommun => new(
+            "x.forbund_id = ANY (@forbunds) AND x.kommun = @kommun",
+            "i.owner_id = ANY (@forbunds) AND @kommun = ANY (i.kommuner)",
+            "g.forbund_id = ANY (@forbunds) AND EXISTS (SELECT 1 FROM insatser i WHERE i.insats_id = ANY (g.insats_ids) AND @kommun = ANY (i.kommuner))",
+            "o.forbund_id = ANY (@forbunds) AND EXISTS (SELECT 1 FROM insatser i WHERE i.insats_id = o.insats_id AND @kommun = ANY (i.kommuner))"),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+
+    /// <summary>The row versions of alias <paramref name="a"/> that were current at the cursor.</summary>
+    private static string Visible(string a) =>
+        $"({a}.valid_from_tx, {a}.valid_from_pos) <= (at.tx, at.pos) AND ({a}.valid_to_pos IS NULL OR ({a}.valid_to_tx, {a}.valid_to_pos) > (at.tx, at.pos))";
+
+    private static readonly string WorkOrStudies = $"('{Codes.Of(ExitCategory.Work)}', '{Codes.Of(ExitCategory.Studies)}')";
+
+    /// <summary>A participation's fact row (x) with what the period makes of it.</summary>
+    private static readonly string Facts = $"""
+        SELECT x.*,
+            {AgeBands.Sql("x.age_at_start")} AS age_band,
+            x.enrolled_on <= @to AND (x.exited_on IS NULL OR x.exited_on >= @from) AS is_active,
+            x.enrolled_on BETWEEN @from AND @to AS is_new,
+            coalesce(x.exited_on BETWEEN @from AND @to, false) AS is_exited,
+            x.enrolled_on <= @to AND (x.exited_on IS NULL OR x.exited_on > @to) AS is_active_at_end,
+            x.enrolled_on <= @to AND (x.exited_on IS NULL OR x.exited_on > @to) AND EXISTS (
+                SELECT 1 FROM pauses s WHERE s.participation_id = x.participation_id
+                   AND s.paused_on <= @to AND (s.resumed_on IS NULL OR s.resumed_on > @to)) AS is_paused_at_end,
+            reason.label AS exit_reason_label,
+            coalesce(reason.positive, false) AS is_positive,
+            x.enrolled_on BETWEEN @from AND @to AND x.enrolled_on + 30 <= least(@to, @today) AS is_due_30,
+            coalesce(x.first_activity_on BETWEEN x.enrolled_on AND x.enrolled_on + 30, false) AS has_activity_within_30,
+            x.exited_on - x.enrolled_on AS days_enrolled,
+            (SELECT coalesce(sum(least(coalesce(s.resumed_on, x.exited_on), x.exited_on) - s.paused_on), 0)
+               FROM pauses s WHERE s.participation_id = x.participation_id AND s.paused_on < x.exited_on) AS paused_days
+        FROM counted x
+        LEFT JOIN reasons reason ON reason.insats_id = x.insats_id AND reason.code = x.exit_reason_code
+        """;
+
+    public static string With(ScopeKind kind)
+    {
+        var scope = Filters(kind);
+        return $"""
+            WITH at AS (SELECT @at_tx::text::xid8 AS tx, @at_pos::bigint AS pos),
+            -- every insats, with the förbund owning it on the period's last day
+            insatser AS (
+                SELECT i.*, coalesce(
+                    (SELECT t.to_forbund_id FROM stats_insats_transfers t, at
+                      WHERE t.insats_id = i.insats_id AND t.transferred_on <= @to AND {Visible("t")}
+                      ORDER BY t.transferred_on DESC LIMIT 1),
+                    i.forbund_id) AS owner_id
+                FROM stats_insatser i, at WHERE {Visible("i")}),
+            scope_insatser AS (SELECT i.* FROM insatser i WHERE {scope.Insatser}),
+            -- each insats's exit reasons: its owner's list
+            reasons AS (
+                SELECT i.insats_id, r.code, r.label, r.positive
+                FROM stats_exit_reasons r, at, insatser i WHERE {Visible("r")} AND r.forbund_id = i.owner_id),
+            pauses AS (SELECT s.* FROM stats_participation_pauses s, at WHERE {Visible("s")}),
+            -- participations that count: not registered in error
+            counted AS (SELECT x.* FROM stats_participations x, at WHERE {Visible("x")} AND NOT x.registered_in_error),
+            p AS ({Facts} WHERE {scope.Participations}),
+            insats_p AS ({Facts} WHERE x.insats_id IN (SELECT insats_id FROM scope_insatser)),
+            groups AS (SELECT g.* FROM stats_beredningsgrupper g, at WHERE {Visible("g")} AND {scope.Groups}),
+            group_history AS (
+                SELECT g.* FROM stats_beredningsgrupper g, at
+                WHERE (g.valid_from_tx, g.valid_from_pos) <= (at.tx, at.pos) AND g.beredningsgrupp_id IN (SELECT beredningsgrupp_id FROM groups)),
+            referrals AS (
+                SELECT r.* FROM stats_referrals r, at
+                WHERE {Visible("r")} AND r.beredningsgrupp_id IN (SELECT beredningsgrupp_id FROM groups)),
+            completion_requests AS (
+                SELECT c.* FROM stats_referral_completion_requests c, at
+                WHERE {Visible("c")} AND c.referral_id IN (SELECT referral_id FROM referrals)),
+            occurrences AS (
+                SELECT o.* FROM stats_occurrences o, at
+                WHERE {Visible("o")} AND o.occurred_on BETWEEN @from AND @to AND {scope.Occurrences}),
+            goals AS (SELECT g.* FROM stats_insats_goals g, at WHERE {Visible("g")})
+
+            """;
+    }
+
+    /// <summary>The förbund and, recursively, every förbund merged into it.</summary>
+    public static readonly string ForbundFamily = $"""
+        WITH RECURSIVE at AS (SELECT @at_tx::text::xid8 AS tx, @at_pos::bigint AS pos),
+        mergers AS (SELECT m.* FROM stats_forbund_mergers m, at WHERE {Visible("m")}),
+        family (forbund_id) AS (
+            SELECT @forbund::text
+            UNION
+            SELECT m.predecessor_id FROM mergers m JOIN family f ON m.successor_id = f.forbund_id)
+        SELECT array_agg(forbund_id ORDER BY forbund_id) FROM family
+        """;
+
+    /// <summary>figure, GROUPING(gender, age_band), gender, age_band, count.</summary>
+    public const string Participants = """
+        SELECT f.figure, GROUPING(x.gender, x.age_band), x.gender, x.age_band, count(*)::int
+        FROM p x
+        CROSS JOIN LATERAL (VALUES ('active', x.is_active), ('new', x.is_new), ('exited', x.is_exited),
+                                   ('active_at_end', x.is_active_at_end), ('paused_at_end', x.is_paused_at_end)) AS f (figure, included)
+        WHERE f.included
+        GROUP BY GROUPING SETS ((f.figure), (f.figure, x.gender), (f.figure, x.age_band))
+        """;
+
+    /// <summary>GROUPING(category, gender), category, gender, exits, positive exits.</summary>
+    public const string ExitsByCategory = """
+        SELECT GROUPING(x.exit_category, x.gender), x.exit_category, x.gender, count(*)::int, (count(*) FILTER (WHERE x.is_positive))::int
+        FROM p x WHERE x.is_exited
+        GROUP BY GROUPING SETS ((), (x.gender), (x.exit_category), (x.exit_category, x.gender))
+        """;
+
+    /// <summary>GROUPING(gender), category, code, label, positive, gender, exits.</summary>
+    public const string ExitsByReason = """
+        SELECT GROUPING(x.gender), x.exit_category, x.exit_reason_code, x.exit_reason_label, x.is_positive, x.gender, count(*)::int
+        FROM p x WHERE x.is_exited
+        GROUP BY GROUPING SETS ((x.exit_category, x.exit_reason_code, x.exit_reason_label, x.is_positive),
+                                (x.exit_category, x.exit_reason_code, x.exit_reason_label, x.is_positive, x.gender))
+        """;
+
+    /// <summary>GROUPING(at start, at exit), at start, at exit, exits.</summary>
+    public static string Transitions(string atStart, string atExit) => $"""
+        SELECT GROUPING(x.{atStart}, x.{atExit}), x.{atStart}, x.{atExit}, count(*)::int
+        FROM p x WHERE x.is_exited
+        GROUP BY GROUPING SETS ((), (x.{atStart}), (x.{atExit}), (x.{atStart}, x.{atExit}))
+        """;
+
+    private static string DayStatistics(string days, string? filter = null)
+    {
+        var where = filter is null ? "" : $" FILTER (WHERE {filter})";
+        return $"""
+            (count(*){where})::int,
+            round((percentile_cont(0.5) WITHIN GROUP (ORDER BY {days}){where})::numeric, 1),
+            round(avg({days}){where}, 1)
+            """;
+    }
+
+    /// <summary>Day statistics of time in insats, then of time in insats less paused days.</summary>
+    public static readonly string TimeInInsats = $"""
+        SELECT {DayStatistics("x.days_enrolled")}, {DayStatistics("x.days_enrolled - x.paused_days")}
+        FROM p x WHERE x.is_exited
+        """;
+
+    /// <summary>Enrolments due (30 days passed by the cutoff) with a first activity within 30 days, enrolments due.</summary>
+    public const string FirstActivity = """
+        SELECT (count(*) FILTER (WHERE x.is_due_30 AND x.has_activity_within_30))::int, (count(*) FILTER (WHERE x.is_due_30))::int
+        FROM p x
+        """;
+
+    public const string UniqueIndividuals = """
+        SELECT count(DISTINCT x.participant_id)::int, count(*)::int FROM p x WHERE x.is_active
+        """;
+
+    public const string BeredningsgruppIds = """
+        SELECT coalesce(array_agg(g.beredningsgrupp_id ORDER BY g.beredningsgrupp_id), '{}') FROM groups g
+        """;
+
+    /// <summary>GROUPING(party, gender), party, gender, referrals received.</summary>
+    public const string ReferralsReceived = """
+        SELECT GROUPING(r.referring_party, r.gender), r.referring_party, r.gender, count(*)::int
+        FROM referrals r WHERE r.received_on BETWEEN @from AND @to
+        GROUP BY GROUPING SETS ((), (r.gender), (r.referring_party), (r.referring_party, r.gender))
+        """;
+
+    /// <summary>GROUPING(kind), kind, decisions.</summary>
+    public const string ReferralDecisions = """
+        SELECT GROUPING(d.kind), d.kind, count(*)::int
+        FROM (
+            SELECT r.decision AS kind FROM referrals r WHERE r.decided_on BETWEEN @from AND @to
+            UNION ALL
+            SELECT 'completion_requested' FROM completion_requests c WHERE c.requested_on BETWEEN @from AND @to) d
+        GROUP BY GROUPING SETS ((), (d.kind))
+        """;
+
+    /// <summary>Withdrawn in the period, waiting at its end, of which awaiting completion, then days received → decision.</summary>
+    public static readonly string ReferralStatus = $"""
+        SELECT (count(*) FILTER (WHERE r.withdrawn_on BETWEEN @from AND @to))::int,
+               (count(*) FILTER (WHERE w.waiting))::int,
+               (count(*) FILTER (WHERE w.waiting AND EXISTS (
+                    SELECT 1 FROM completion_requests c WHERE c.referral_id = r.referral_id AND c.requested_on <= @to)))::int,
+               {DayStatistics("r.decided_on - r.received_on", "r.decided_on BETWEEN @from AND @to")}
+        FROM referrals r
+        CROSS JOIN LATERAL (
+            SELECT r.received_on <= @to AND NOT coalesce(r.decided_on <= @to, false) AND NOT coalesce(r.withdrawn_on <= @to, false) AS waiting) w
+        """;
+
+    public static readonly string DecisionToEnrolment = $"""
+        SELECT {DayStatistics("x.enrolled_on - r.decided_on")}
+        FROM counted x JOIN referrals r ON r.referral_id = x.referral_id
+        WHERE r.decision = '{Codes.Of(ReferralDecision.Accepted)}' AND x.enrolled_on BETWEEN @from AND @to
+        """;
+
+    /// <summary>
+    /// Per beredningsgrupp and ISO week with acceptances: accepted, overrides, and the cap last set on or
+    /// before the week's Sunday (Swedish time), or the first cap for weeks before that.
+    /// </summary>
+    public static readonly string WeeklyIntake = $"""
+        SELECT r.beredningsgrupp_id, to_char(w.monday, 'IYYY-"W"IW'), w.monday, count(*)::int,
+               (count(*) FILTER (WHERE r.cap_override))::int,
+               coalesce(
+                   (SELECT h.weekly_cap FROM group_history h
+                     WHERE h.beredningsgrupp_id = r.beredningsgrupp_id
+                       AND (h.valid_from_at AT TIME ZONE 'Europe/Stockholm')::date <= w.monday + 6
+                     ORDER BY h.valid_from_tx DESC, h.valid_from_pos DESC LIMIT 1),
+                   (SELECT h.weekly_cap FROM group_history h
+                     WHERE h.beredningsgrupp_id = r.beredningsgrupp_id
+                     ORDER BY h.valid_from_tx, h.valid_from_pos LIMIT 1))
+        FROM referrals r
+        CROSS JOIN LATERAL (SELECT date_trunc('week', r.decided_on)::date AS monday) w
+        WHERE r.decision = '{Codes.Of(ReferralDecision.Accepted)}' AND r.decided_on BETWEEN @from AND @to
+        GROUP BY r.beredningsgrupp_id, w.monday
+        ORDER BY r.beredningsgrupp_id, w.monday
+        """;
+
+    /// <summary>Each goal of each insats in scope whose period overlaps the report's, with the counts every metric needs.</summary>
+    public static readonly string Goals = $"""
+        SELECT i.insats_id, i.name, g.goal_id, g.description, g.metric, g.comparison, g.threshold, g.goal_period,
+               m.exits, m.to_work_or_studies, m.positive, m.new, m.active, m.due_30, m.within_30
+        FROM scope_insatser i
+        JOIN goals g ON g.insats_id = i.insats_id
+        CROSS JOIN LATERAL (
+            SELECT (count(*) FILTER (WHERE x.is_exited))::int AS exits,
+                   (count(*) FILTER (WHERE x.is_exited AND x.exit_category IN {WorkOrStudies}))::int AS to_work_or_studies,
+                   (count(*) FILTER (WHERE x.is_exited AND x.is_positive))::int AS positive,
+                   (count(*) FILTER (WHERE x.is_new))::int AS new,
+                   (count(*) FILTER (WHERE x.is_active))::int AS active,
+                   (count(*) FILTER (WHERE x.is_due_30))::int AS due_30,
+                   (count(*) FILTER (WHERE x.is_due_30 AND x.has_activity_within_30))::int AS within_30
+            FROM insats_p x WHERE x.insats_id = i.insats_id) m
+        WHERE i.start_date <= @to AND (i.end_date IS NULL OR i.end_date >= @from)
+        ORDER BY i.insats_id, g.goal_id
+        """;
+
+    /// <summary>GROUPING(insats), insats, name, occurrences, women, men, non-binary, not stated, attendees.</summary>
+    public const string HeadCount = """
+        SELECT GROUPING(o.insats_id), o.insats_id, min(i.name), count(*)::int,
+               coalesce(sum(o.women), 0)::int, coalesce(sum(o.men), 0)::int,
+               coalesce(sum(o.non_binary), 0)::int, coalesce(sum(o.not_stated), 0)::int,
+               coalesce(sum(o.women + o.men + o.non_binary + o.not_stated), 0)::int
+        FROM occurrences o LEFT JOIN insatser i ON i.insats_id = o.insats_id
+        GROUP BY GROUPING SETS ((), (o.insats_id))
+        ORDER BY o.insats_id NULLS FIRST
+        """;
+
+    public const string OldestList = """
+        SELECT x.participation_id, x.insats_id, x.enrolled_on, least(@to, @today) - x.enrolled_on, x.is_paused_at_end, x.first_activity_on
+        FROM p x WHERE x.is_active_at_end
+        ORDER BY x.enrolled_on, x.participation_id
+        LIMIT @limit
+        """;
+}

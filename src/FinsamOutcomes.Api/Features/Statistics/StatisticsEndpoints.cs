@@ -1,0 +1,321 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using FinsamOutcomes.Api.Features.Insatser;
+using FinsamOutcomes.Api.Infrastructure;
+using FinsamOutcomes.EventStore.Projections;
+using FluentValidation;
+using FluentValidation.Results;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace FinsamOutcomes.Api.Features.Statistics;
+
+/// <summary>Which report: scope (insats, kommun, forbund, country), period and optional as-of / wait / format.</summary>
+public sealed record ReportRequest(
+    string Scope,
+    string? ForbundId,
+    string? InsatsId,
+    string? Kommun,
+    bool IncludePredecessors,
+    string Period,
+    long? AsOfPosition,
+    DateTimeOffset? AsOfTime);
+
+public sealed record FreezeRequest(string Name, string Scope, string Period, string? ForbundId = null, string? InsatsId = null, string? Kommun = null, bool IncludePredecessors = false);
+
+public sealed record FrozenReport(string FrozenId, string Name, long Position, DateTimeOffset FrozenAt, string FrozenBy, JsonNode Report);
+
+public sealed record FigureChange(string Figure, decimal? Frozen, decimal? Current, decimal? Difference);
+
+public sealed record ChangeCause(long Position, string EventType, DateOnly? On, DateTimeOffset RecordedAt);
+
+public sealed record ReportComparison(string FrozenId, string Name, long FrozenPosition, long CurrentPosition, IReadOnlyList<FigureChange> Changes, IReadOnlyList<ChangeCause> Causes);
+
+public sealed class StatisticsOptions
+{
+    /// <summary>Counts from 1 to this minus one are suppressed in output that crosses förbund.</summary>
+    public int SuppressionThreshold { get; set; } = Disclosure.DefaultThreshold;
+
+    /// <summary>The longest a report request may wait for the projections to reach a position.</summary>
+    public TimeSpan MaxWait { get; set; } = TimeSpan.FromSeconds(10);
+}
+
+/// <summary>
+/// GET  /api/statistics/report?scope=&amp;forbundId=&amp;insatsId=&amp;kommun=&amp;period=&amp;includePredecessors=&amp;asOfPosition=&amp;asOfTime=&amp;waitForPosition=&amp;format=json|csv
+/// GET  /api/statistics/oldest?insatsId=&amp;period=&amp;limit=      the äldstalista (case worker of the insats, förbund administrator)
+/// POST /api/statistics/frozen                                     freeze a report as it stands (förbund administrator or analyst)
+/// GET  /api/statistics/frozen/{id}                                the frozen report
+/// GET  /api/statistics/frozen/{id}/comparison                     what changed since, by how much, and which recorded events caused it
+/// Förbund staff get exact figures of their own förbund; national callers get every scope with small counts suppressed.
+/// </summary>
+public static class StatisticsEndpoints
+{
+    public static void MapStatistics(this IEndpointRouteBuilder api)
+    {
+        var group = api.MapGroup("/statistics").WithTags("Statistics");
+        group.MapGet("/report", Report);
+        group.MapGet("/oldest", Oldest);
+        group.MapPost("/frozen", Freeze).Validated(new FreezeValidator());
+        group.MapGet("/frozen/{frozenId}", GetFrozen);
+        group.MapGet("/frozen/{frozenId}/comparison", Compare);
+    }
+
+    public static async Task<IResult> Report(
+        HttpContext http, StatisticsService statistics, ProjectionMonitor monitor, NpgsqlDataSource db, IOptions<StatisticsOptions> options,
+        string scope, string period, string? forbundId, string? insatsId, string? kommun, bool? includePredecessors,
+        long? asOfPosition, DateTimeOffset? asOfTime, long? waitForPosition, string? format, CancellationToken ct)
+    {
+        var request = new ReportRequest(scope, forbundId, insatsId, kommun, includePredecessors ?? false, period, asOfPosition, asOfTime);
+        var query = await AuthorizeAsync(http, db, request, ct);
+        await WaitAsync(monitor, waitForPosition, options.Value.MaxWait, ct);
+        var report = await statistics.GetReportAsync(query.Query, ct);
+        var json = ToJson(report, query.Suppress ? options.Value.SuppressionThreshold : null);
+        return string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase)
+            ? Results.File(CsvExport.Write(json), "text/csv; charset=utf-8", $"finsam-{request.Scope}-{request.Period}.csv")
+            : Results.Content(json.ToJsonString(), "application/json; charset=utf-8");
+    }
+
+    public static async Task<IResult> Oldest(
+        HttpContext http, StatisticsService statistics, NpgsqlDataSource db, string insatsId, string? period, int? limit, CancellationToken ct)
+    {
+        var insats = await InsatsEndpoints.FactsAsync(db, insatsId, ct);
+        var caller = http.Caller();
+        caller.Require(
+            (caller.Is(Roles.CaseWorker) && caller.ForbundId == insats.ForbundId && caller.Insatser.Contains(insatsId))
+            || (caller.Is(Roles.Administrator) && caller.ForbundId == insats.ForbundId),
+            "the äldstalista of this insats");
+        var query = new StatisticsQuery(StatisticsScope.Insats(insatsId), ParsePeriod(period ?? DateTime.UtcNow.Year.ToString(CultureInfo.InvariantCulture)));
+        var list = await statistics.GetOldestListAsync(query, Math.Clamp(limit ?? 20, 1, 500), ct);
+        return Results.Ok(list);
+    }
+
+    public static async Task<IResult> Freeze(FreezeRequest r, HttpContext http, StatisticsService statistics, NpgsqlDataSource db, CancellationToken ct)
+    {
+        var query = await AuthorizeAsync(http, db, new ReportRequest(r.Scope, r.ForbundId, r.InsatsId, r.Kommun, r.IncludePredecessors, r.Period, null, null), ct);
+        var caller = http.Caller();
+        caller.Require(!query.Suppress && caller.Is(Roles.Administrator, Roles.ForbundAnalyst), "frozen reports");
+        var report = await statistics.GetReportAsync(query.Query, ct);
+        var id = http.NewId("frozen");
+        var json = ToJson(report, null);
+        await using (var cmd = Sql.Command(db,
+            """
+            INSERT INTO stat_frozen_reports (frozen_id, name, forbund_id, query, report, position, frozen_by)
+            VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7) ON CONFLICT (frozen_id) DO NOTHING
+            """,
+            id, r.Name, query.ForbundId, JsonSerializer.Serialize(r, Json), json.ToJsonString(), report.Basis.Position, caller.Actor))
+        {
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+
+        return Results.Created($"/api/statistics/frozen/{id}", await LoadFrozenAsync(db, id, ct));
+    }
+
+    public static async Task<IResult> GetFrozen(string frozenId, HttpContext http, NpgsqlDataSource db, CancellationToken ct)
+    {
+        var frozen = await LoadFrozenAsync(db, frozenId, ct);
+        RequireFrozenReader(http, frozen);
+        return Results.Ok(frozen);
+    }
+
+    public static async Task<IResult> Compare(string frozenId, HttpContext http, StatisticsService statistics, NpgsqlDataSource db, CancellationToken ct)
+    {
+        var frozen = await LoadFrozenAsync(db, frozenId, ct);
+        var forbundIds = RequireFrozenReader(http, frozen);
+        var request = JsonSerializer.Deserialize<FreezeRequest>(await QueryOfAsync(db, frozenId, ct), Json)!;
+        var query = await AuthorizeAsync(http, db, new ReportRequest(request.Scope, request.ForbundId, request.InsatsId, request.Kommun, request.IncludePredecessors, request.Period, null, null), ct);
+        var current = await statistics.GetReportAsync(query.Query, ct);
+        var currentJson = ToJson(current, null);
+        var changes = Diff(Numbers(frozen.Report), Numbers(currentJson));
+        var causes = await CausesAsync(db, forbundIds, request.InsatsId, frozen.Position, current.Basis.Position, ct);
+        return Results.Ok(new ReportComparison(frozenId, frozen.Name, frozen.Position, current.Basis.Position, changes, causes));
+    }
+
+    private static readonly JsonSerializerOptions Json = CreateJson();
+
+    private static JsonSerializerOptions CreateJson()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        ProblemsSetup.ConfigureJson(options);
+        return options;
+    }
+
+    private static JsonNode ToJson(StatisticsReport report, int? suppressBelow)
+    {
+        var node = JsonSerializer.SerializeToNode(report, Json)!;
+        node["basis"]!["disclosureControl"] = suppressBelow is { } t ? new JsonObject { ["threshold"] = t } : null;
+        return suppressBelow is { } threshold ? Disclosure.Apply(node, threshold) : node;
+    }
+
+    private sealed record AuthorizedQuery(StatisticsQuery Query, bool Suppress, string? ForbundId);
+
+    /// <summary>Builds the query and decides: own förbund → exact; national caller → suppressed; anything else → 403.</summary>
+    private static async Task<AuthorizedQuery> AuthorizeAsync(HttpContext http, NpgsqlDataSource db, ReportRequest r, CancellationToken ct)
+    {
+        var caller = http.Caller();
+        var period = ParsePeriod(r.Period);
+        var (scope, forbundId) = r.Scope switch
+        {
+            "insats" => (StatisticsScope.Insats(Required(r.InsatsId, "insatsId")), (await InsatsEndpoints.FactsAsync(db, r.InsatsId!, ct)).ForbundId),
+            "kommun" => (StatisticsScope.KommunIn(Required(r.ForbundId, "forbundId"), Required(r.Kommun, "kommun"), r.IncludePredecessors), r.ForbundId),
+            "forbund" => (StatisticsScope.Forbund(Required(r.ForbundId, "forbundId"), r.IncludePredecessors), r.ForbundId),
+            "country" => (StatisticsScope.Country(), (string?)null),
+            _ => throw Invalid("scope", "Use insats, kommun, forbund or country."),
+        };
+        var ownForbund = forbundId is not null && caller.ForbundId == forbundId
+            && (caller.Is(Roles.Administrator, Roles.ForbundAnalyst)
+                || (caller.Is(Roles.InsatsManager) && r.Scope == "insats" && caller.Insatser.Contains(r.InsatsId!)));
+        var national = caller.IsNational && caller.Is(Roles.NationalReader, Roles.Administrator);
+        caller.Require(ownForbund || national, "statistics of this scope");
+        var query = new StatisticsQuery(scope, period) { AsOfPosition = r.AsOfPosition, AsOfTime = r.AsOfTime };
+        if (r.AsOfPosition is not null && r.AsOfTime is not null)
+        {
+            throw Invalid("asOfTime", "Ask as of a position or as of a time, not both.");
+        }
+
+        return new AuthorizedQuery(query, !ownForbund, forbundId);
+    }
+
+    private static async Task WaitAsync(ProjectionMonitor monitor, long? position, TimeSpan maxWait, CancellationToken ct)
+    {
+        if (position is not { } p || p <= 0)
+        {
+            return;
+        }
+
+        if (!await monitor.WaitForAsync(p, maxWait, [Projection.StatisticsProjection.ProjectionName], ct))
+        {
+            throw new ProjectionsBehindException(p);
+        }
+    }
+
+    private static StatisticsPeriod ParsePeriod(string text) =>
+        StatisticsPeriod.TryParse(text, out var period) ? period : throw Invalid("period", "Use 2024, 2024-T1..T3, 2024-H1/H2, 2024-D or 2024-01-01..2024-06-30.");
+
+    private static string Required(string? value, string field) => value is { Length: > 0 } v ? v : throw Invalid(field, "Required for this scope.");
+
+    private static ValidationException Invalid(string field, string message) => new([new ValidationFailure(field, message)]);
+
+    private static async Task<FrozenReport> LoadFrozenAsync(NpgsqlDataSource db, string id, CancellationToken ct)
+    {
+        await using var cmd = Sql.Command(db, "SELECT name, position, frozen_at, frozen_by, report::text FROM stat_frozen_reports WHERE frozen_id = $1", id);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            throw new NotFoundException("The frozen report");
+        }
+
+        return new FrozenReport(id, reader.GetString(0), reader.GetInt64(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetString(3), JsonNode.Parse(reader.GetString(4))!);
+    }
+
+    private static async Task<string> QueryOfAsync(NpgsqlDataSource db, string id, CancellationToken ct)
+    {
+        await using var cmd = Sql.Command(db, "SELECT query::text FROM stat_frozen_reports WHERE frozen_id = $1", id);
+        return (string)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    private static IReadOnlyList<string> RequireFrozenReader(HttpContext http, FrozenReport frozen)
+    {
+        var forbundIds = frozen.Report["basis"]?["forbundIds"]?.AsArray().Select(n => n!.GetValue<string>()).ToArray() ?? [];
+        var forbundId = frozen.Report["basis"]?["forbundId"]?.GetValue<string>();
+        var caller = http.Caller();
+        caller.Require(caller.Is(Roles.Administrator, Roles.ForbundAnalyst) && (caller.IsNational || caller.ForbundId == forbundId || forbundIds.Contains(caller.ForbundId)),
+            "this frozen report");
+        return forbundIds;
+    }
+
+    /// <summary>Every number of a report by its path (e.g. exits.workOrStudies.total.numerator); arrays are keyed by their rows' key.</summary>
+    public static Dictionary<string, decimal?> Numbers(JsonNode report)
+    {
+        var result = new Dictionary<string, decimal?>(StringComparer.Ordinal);
+        void Walk(string path, JsonNode? node)
+        {
+            switch (node)
+            {
+                case JsonObject obj:
+                    foreach (var (key, child) in obj)
+                    {
+                        if (path.Length == 0 && key == "basis")
+                        {
+                            continue;
+                        }
+
+                        Walk(path.Length == 0 ? key : $"{path}.{key}", child);
+                    }
+
+                    break;
+                case JsonArray array:
+                    for (var i = 0; i < array.Count; i++)
+                    {
+                        var item = array[i] as JsonObject;
+                        var key = item?["key"] ?? item?["code"] ?? item?["goalId"] ?? item?["atStart"] ?? item?["week"] ?? item?["insatsId"];
+                        var label = key is null ? i.ToString(CultureInfo.InvariantCulture) : key.ToString();
+                        if (item?["goalId"] is not null && item["insatsId"] is { } insats)
+                        {
+                            label = $"{insats}/{label}";
+                        }
+
+                        Walk($"{path}[{label}]", array[i]);
+                    }
+
+                    break;
+                case JsonValue value when value.TryGetValue<decimal>(out var d):
+                    result[path] = d;
+                    break;
+                case null:
+                    result[path] = null;
+                    break;
+            }
+        }
+
+        Walk("", report);
+        return result;
+    }
+
+    private static List<FigureChange> Diff(Dictionary<string, decimal?> frozen, Dictionary<string, decimal?> current) =>
+        frozen.Keys.Union(current.Keys)
+            .Select(k => (Key: k, Old: frozen.GetValueOrDefault(k), New: current.GetValueOrDefault(k)))
+            .Where(x => x.Old != x.New)
+            .OrderBy(x => x.Key, StringComparer.Ordinal)
+            .Select(x => new FigureChange(x.Key, x.Old, x.New, x.Old is { } o && x.New is { } n ? n - o : null))
+            .ToList();
+
+    /// <summary>The events recorded after the frozen position in the report's förbund (and insats), by type and date: no identities.</summary>
+    private static async Task<IReadOnlyList<ChangeCause>> CausesAsync(
+        NpgsqlDataSource db, IReadOnlyList<string> forbundIds, string? insatsId, long from, long to, CancellationToken ct)
+    {
+        await using var cmd = Sql.Command(db,
+            """
+            SELECT e.position, e.event_type,
+                   coalesce(e.data->>'exitedOn', e.data->>'enrolledOn', e.data->>'on', e.data->>'decidedOn', e.data->>'receivedOn',
+                            e.data->>'requestedOn', e.data->>'withdrawnOn', e.data->>'closedOn')::date,
+                   e.recorded_at
+            FROM es_events e
+            WHERE e.position > $1 AND e.position <= $2
+              AND (cardinality($3::text[]) = 0 OR e.forbund_id = ANY($3))
+              AND ($4::text IS NULL
+                   OR e.stream_id = 'insats-' || $4
+                   OR e.stream_id IN (SELECT 'participation-' || participation_id FROM rm_participations WHERE insats_id = $4))
+              AND split_part(e.event_type, '.', 1) IN ('participation', 'referral', 'insats', 'forbund', 'beredningsgrupp')
+            ORDER BY e.position
+            LIMIT 1000
+            """, from, to, forbundIds.ToArray(), insatsId);
+        var causes = new List<ChangeCause>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            causes.Add(new ChangeCause(reader.GetInt64(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetFieldValue<DateOnly>(2), reader.GetFieldValue<DateTimeOffset>(3)));
+        }
+
+        return causes;
+    }
+
+    private sealed class FreezeValidator : AbstractValidator<FreezeRequest>
+    {
+        public FreezeValidator()
+        {
+            RuleFor(r => r.Name).NotEmpty().MaximumLength(200);
+            RuleFor(r => r.Period).NotEmpty();
+        }
+    }
+}
