@@ -126,6 +126,22 @@ public sealed class RuleTests(ApiFactory factory) : IClassFixture<ApiFactory>
     }
 
     [Fact]
+    public async Task an_enrolment_from_a_referral_dated_before_the_persons_birth_is_refused_by_the_rules_not_a_500()
+    {
+        var s = await Scenario.CreateAsync(factory);
+        var referral = Scenario.Id(await s.Group.PostOkAsync("/api/referrals", Referral(s.GroupId, personnummer: "202403012384", receivedOn: "2024-03-05")));
+        await s.Group.PostOkAsync($"/api/referrals/{referral}/accept", Accept(s.InsatsId, decidedOn: "2024-03-06", overrideReason: null));
+
+        var response = await s.CaseWorker.PostAsync("/api/participations", new
+        {
+            insatsId = s.InsatsId, referralId = referral, enrolledOn = "2024-02-01", gender = "woman", consent = true, baseline = Scenario.Baseline(),
+        });
+
+        await ApiClient.ProblemAsync(response, HttpStatusCode.Conflict, "invalid_age");
+        Assert.Equal(0, (await s.CaseWorker.GetOkAsync($"/api/insatser/{s.InsatsId}/participations")).GetArrayLength());
+    }
+
+    [Fact]
     public async Task the_same_person_is_refused_twice_active_in_one_insats_but_enrolled_elsewhere_and_again_after_exit_as_one_individual()
     {
         var s = await Scenario.CreateAsync(factory);
