@@ -29,20 +29,21 @@ public static class CsvExport
         ["decisions"] = "Beslut", ["decisionsByKind"] = "Beslut per typ", ["withdrawn"] = "Återtagna", ["waitingAtEnd"] = "Väntar vid periodens slut",
         ["awaitingCompletionAtEnd"] = "Väntar på komplettering", ["daysReceivedToDecision"] = "Dagar till beslut", ["daysDecisionToEnrolment"] = "Dagar från beslut till inskrivning",
         ["acceptedPerWeek"] = "Anvisade per vecka", ["occurrences"] = "Tillfällen", ["attendees"] = "Deltagare", ["attendeesByGender"] = "Deltagare per kön",
-        ["byInsats"] = "Per insats", ["exitsCount"] = "Avslut", ["threshold"] = "Målvärde", ["status"] = "Status",
+        ["byInsats"] = "Per insats", ["threshold"] = "Målvärde", ["status"] = "Status",
+        ["scopeKind"] = "Omfattning", ["insatsId"] = "Insats", ["forbundId"] = "Förbund", ["kommun"] = "Kommun", ["includePredecessors"] = "Med föregångare",
+        ["forbundIds"] = "Förbund som räknas", ["period"] = "Period", ["from"] = "Från", ["to"] = "Till", ["name"] = "Namn", ["today"] = "Dagens datum",
+        ["position"] = "Loggposition", ["positionRecordedAt"] = "Registrerad", ["asOf"] = "Tidigare läge", ["producedAt"] = "Framtagen",
+        ["disclosureControl"] = "Röjandekontroll", ["cutoff"] = "Brytdatum", ["description"] = "Beskrivning", ["metric"] = "Mått",
+        ["comparison"] = "Jämförelse", ["goalPeriod"] = "Målperiod", ["reason"] = "Skäl", ["insatsName"] = "Insats", ["label"] = "Benämning",
+        ["positive"] = "Positiv lösning", ["category"] = "Kategori", ["week"] = "Vecka", ["monday"] = "Måndag", ["cap"] = "Intagstak",
+        ["beredningsgruppId"] = "Beredningsgrupp", ["beredningsgruppIds"] = "Beredningsgrupper", ["share"] = "Andel",
     };
 
     public static byte[] Write(JsonNode report)
     {
         var text = new StringBuilder();
         text.Append("Område;Mått;Grupp;Värde\r\n");
-        var basis = report["basis"];
-        foreach (var (key, value) in (basis as JsonObject)?.ToArray() ?? [])
-        {
-            Row(text, Label("basis"), key, "", Format(value));
-        }
-
-        foreach (var (section, node) in ((JsonObject)report).Where(p => p.Key != "basis"))
+        foreach (var (section, node) in (JsonObject)report)
         {
             Flatten(text, Label(section), "", "", node);
         }
@@ -73,7 +74,7 @@ public static class CsvExport
                     }
                     else
                     {
-                        Row(text, section, Join(measure, Label(key)), inner, Format(child));
+                        Row(text, section, Join(measure, Label(key)), inner, Format(child, OneDecimal.Contains(key)));
                     }
                 }
 
@@ -95,12 +96,15 @@ public static class CsvExport
 
     private static string Label(string key) => Labels.TryGetValue(key, out var label) ? label : key;
 
-    private static string Format(JsonNode? value) => value switch
+    /// <summary>Percentages and day averages, written with one decimal as published ("60,0").</summary>
+    private static readonly HashSet<string> OneDecimal = new(StringComparer.Ordinal) { "value", "medianDays", "meanDays" };
+
+    /// <summary>Decimal comma; shares and averages with one decimal; booleans in Swedish; a suppressed or missing value is "..".</summary>
+    private static string Format(JsonNode? value, bool oneDecimal = false) => value switch
     {
         null => "..",
-        JsonValue v when v.TryGetValue<int>(out var i) => i.ToString(Swedish),
-        JsonValue v when v.TryGetValue<long>(out var l) => l.ToString(Swedish),
-        JsonValue v when v.TryGetValue<decimal>(out var d) => d.ToString(Swedish),
+        JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.Number =>
+            decimal.Parse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture).ToString(oneDecimal ? "0.0" : "0.##########", Swedish),
         JsonValue v when v.TryGetValue<bool>(out var b) => b ? "ja" : "nej",
         JsonValue v => v.ToString(),
         _ => value.ToJsonString(),
