@@ -61,13 +61,13 @@ public static class ReferralEndpoints
         var caller = RequireMember(http, group);
         var forbundId = group.Registration.ForbundId;
         var id = http.NewId("referral");
-        var birthYearOnly = r.Person.Personnummer is { Length: > 0 } raw
-            ? PeopleEndpoints.ParsePersonnummer(raw, time, "person.personnummer").BirthYear
-            : r.Person.BirthYear ?? 0;
-        // decided once with a placeholder participant first, so a refused referral stores no identity
-        Referral.Decide(new ReceiveReferral(id, forbundId, r.BeredningsgruppId, "pending", r.ReferringParty, r.ReceivedOn, r.Gender, birthYearOnly), Referral.Initial, time.Today());
-        var (participantId, birthYear) = await PersonAsync(r.Person, forbundId, caller.Actor, vault, time, ct);
-        var command = new ReceiveReferral(id, forbundId, r.BeredningsgruppId, participantId, r.ReferringParty, r.ReceivedOn, r.Gender, birthYear);
+        ReceiveReferral CommandFor(string participantId, int birthYear) =>
+            new(id, forbundId, r.BeredningsgruppId, participantId, r.ReferringParty, r.ReceivedOn, r.Gender, birthYear);
+
+        // the rules before the vault: a refused referral must leave no identity behind, where nothing would lead to it again
+        Referral.Decide(CommandFor("", BirthYearOf(r.Person, time)), Referral.Initial, time.Today());
+        var (participantId, birthYear) = await PersonAsync(r.Person, forbundId, caller.Actor, AnonymousId(http), vault, time, ct);
+        var command = CommandFor(participantId, birthYear);
         var outcome = await streams.ExecuteAsync(http, "referral", Stream(id), forbundId, Referral.Initial, Referral.Evolve,
             state => Referral.Decide(command, state, time.Today()), ct: ct);
         return Endpoints.Created(http, $"/api/referrals/{id}", outcome, id);
@@ -122,12 +122,18 @@ public static class ReferralEndpoints
         return Endpoints.Written(outcome, referralId);
     }
 
+    /// <summary>The birth year from the personnummer, or the one given for an anonymous person (400 when neither is there).</summary>
+    public static int BirthYearOf(PersonRequest person, TimeProvider time) =>
+        person.Personnummer is { Length: > 0 } raw
+            ? PeopleEndpoints.ParsePersonnummer(raw, time, "person.personnummer").BirthYear
+            : person.BirthYear ?? throw new ValidationException([new FluentValidation.Results.ValidationFailure("person.birthYear", "Give a personnummer or a birth year.")]);
+
     /// <summary>
     /// The pseudonymous participant id: recognised from the vault for a personnummer (so the same person
-    /// is counted once across insatser), or new and without identity for anonymous or protected persons.
+    /// is counted once across insatser), or <paramref name="anonymousId"/> without identity for anonymous or protected persons.
     /// </summary>
     public static async Task<(string ParticipantId, int BirthYear)> PersonAsync(
-        PersonRequest person, string forbundId, string actor, IdentityVault vault, TimeProvider time, CancellationToken ct)
+        PersonRequest person, string forbundId, string actor, string anonymousId, IdentityVault vault, TimeProvider time, CancellationToken ct)
     {
         if (person.Personnummer is { Length: > 0 } raw)
         {
@@ -138,13 +144,14 @@ public static class ReferralEndpoints
                 return (participantId, personnummer.BirthYear);
             }
 
-            return (NewAnonymousId(), personnummer.BirthYear);
+            return (anonymousId, personnummer.BirthYear);
         }
 
-        return (NewAnonymousId(), person.BirthYear ?? throw new ValidationException([new FluentValidation.Results.ValidationFailure("person.birthYear", "Give a personnummer or a birth year.")]));
+        return (anonymousId, person.BirthYear ?? throw new ValidationException([new FluentValidation.Results.ValidationFailure("person.birthYear", "Give a personnummer or a birth year.")]));
     }
 
-    public static string NewAnonymousId() => $"p-{Guid.NewGuid():N}";
+    /// <summary>A new person without identity, named from the request's Idempotency-Key: a retry of the request names the same person.</summary>
+    public static string AnonymousId(HttpContext http) => http.NewId("p");
 
     private static async Task<BeredningsgruppState.Registered> GroupAsync(StreamCommands streams, string beredningsgruppId, CancellationToken ct)
     {
