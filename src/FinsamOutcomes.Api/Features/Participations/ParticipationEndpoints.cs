@@ -121,7 +121,8 @@ public static class ParticipationEndpoints
         {
             identified = registerIdentity && person.Personnummer is not null && !(r.Person?.ProtectedIdentity ?? false);
             participantId = identified
-                ? (await vault.RegisterOrRecogniseAsync(insats.ForbundId, person.Personnummer!.Value, caller.Actor, ct)).ParticipantId
+                ? (await vault.RegisterOrRecogniseAsync(insats.ForbundId, person.Personnummer!.Value, caller.Actor, ct,
+                    await ReferralEndpoints.PredecessorsAsync(db, insats.ForbundId, ct))).ParticipantId
                 : ReferralEndpoints.AnonymousId(http);
         }
 

@@ -55,7 +55,7 @@ public static class ReferralEndpoints
 
     public static string Stream(string referralId) => EventCatalogue.StreamOf("referral", referralId);
 
-    public static async Task<IResult> Receive(ReceiveReferralRequest r, HttpContext http, StreamCommands streams, IdentityVault vault, TimeProvider time, CancellationToken ct)
+    public static async Task<IResult> Receive(ReceiveReferralRequest r, HttpContext http, StreamCommands streams, IdentityVault vault, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
     {
         var group = await GroupAsync(streams, r.BeredningsgruppId, ct);
         var caller = RequireMember(http, group);
@@ -66,7 +66,7 @@ public static class ReferralEndpoints
 
         // the rules before the vault: a refused referral must leave no identity behind, where nothing would lead to it again
         Referral.Decide(CommandFor("", BirthYearOf(r.Person, time)), Referral.Initial, time.Today());
-        var (participantId, birthYear) = await PersonAsync(r.Person, forbundId, caller.Actor, AnonymousId(http), vault, time, ct);
+        var (participantId, birthYear) = await PersonAsync(r.Person, forbundId, await PredecessorsAsync(db, forbundId, ct), caller.Actor, AnonymousId(http), vault, time, ct);
         var command = CommandFor(participantId, birthYear);
         var outcome = await streams.ExecuteAsync(http, "referral", Stream(id), forbundId, Referral.Initial, Referral.Evolve,
             state => Referral.Decide(command, state, time.Today()), ct: ct);
@@ -128,19 +128,26 @@ public static class ReferralEndpoints
             ? PeopleEndpoints.ParsePersonnummer(raw, time, "person.personnummer").BirthYear
             : person.BirthYear ?? throw new ValidationException([new FluentValidation.Results.ValidationFailure("person.birthYear", "Give a personnummer or a birth year.")]);
 
+    /// <summary>The förbund a förbund was formed from by merger: people registered there are recognised here.</summary>
+    public static async Task<IReadOnlyList<string>> PredecessorsAsync(NpgsqlDataSource db, string forbundId, CancellationToken ct)
+    {
+        await using var cmd = Sql.Command(db, "SELECT predecessor_ids FROM rm_forbund WHERE forbund_id = $1", forbundId);
+        return await cmd.ExecuteScalarAsync(ct) as string[] ?? [];
+    }
+
     /// <summary>
     /// The pseudonymous participant id: recognised from the vault for a personnummer (so the same person
     /// is counted once across insatser), or <paramref name="anonymousId"/> without identity for anonymous or protected persons.
     /// </summary>
     public static async Task<(string ParticipantId, int BirthYear)> PersonAsync(
-        PersonRequest person, string forbundId, string actor, string anonymousId, IdentityVault vault, TimeProvider time, CancellationToken ct)
+        PersonRequest person, string forbundId, IReadOnlyList<string> predecessorIds, string actor, string anonymousId, IdentityVault vault, TimeProvider time, CancellationToken ct)
     {
         if (person.Personnummer is { Length: > 0 } raw)
         {
             var personnummer = PeopleEndpoints.ParsePersonnummer(raw, time, "person.personnummer");
             if (!person.ProtectedIdentity)
             {
-                var (participantId, _) = await vault.RegisterOrRecogniseAsync(forbundId, personnummer, actor, ct);
+                var (participantId, _) = await vault.RegisterOrRecogniseAsync(forbundId, personnummer, actor, ct, predecessorIds);
                 return (participantId, personnummer.BirthYear);
             }
 
