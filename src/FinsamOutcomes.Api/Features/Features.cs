@@ -1,6 +1,7 @@
 using FinsamOutcomes.Api.Features.Beredningsgrupper;
 using FinsamOutcomes.Api.Features.Forbund;
 using FinsamOutcomes.Api.Features.Insatser;
+using FinsamOutcomes.Api.Features.Operations;
 using FinsamOutcomes.Api.Features.Participations;
 using FinsamOutcomes.Api.Features.People;
 using FinsamOutcomes.Api.Features.Referrals;
@@ -37,5 +38,6 @@ public static class Features
         api.MapParticipations();
         api.MapPeople();
         api.MapStatistics();
+        api.MapOperations();
     }
 }

@@ -38,7 +38,7 @@ public sealed class ProjectionsBehindException(long position) : Exception($"The 
 /// The one mapping from exceptions to RFC 9457 problem details for the whole API. Titles are written
 /// here or by the domain; exception messages from libraries, SQL and stack traces never reach a client.
 /// </summary>
-public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<ProblemMapping> logger) : IExceptionHandler
+public sealed partial class ProblemMapping(IProblemDetailsService problems, ILogger<ProblemMapping> logger) : IExceptionHandler
 {
     public const string TypeBase = "https://finsam-outcomes.se/problems/";
 
@@ -48,10 +48,7 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
         {
             ValidationException validation => Validation(validation.Errors.GroupBy(e => Camel(e.PropertyName))
                 .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).ToArray())),
-            BadHttpRequestException { InnerException: JsonException json } => Validation(new Dictionary<string, string[]>
-            {
-                [JsonPath(json)] = ["The value is missing, of the wrong type, or not one of the allowed values."],
-            }),
+            BadHttpRequestException { InnerException: JsonException json } => Validation(JsonErrors(json)),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => Problem(413, "payload_too_large", "The request body is too large."),
             BadHttpRequestException bad when bad.Message.Contains("JSON", StringComparison.OrdinalIgnoreCase) || bad.Message.Contains("body", StringComparison.OrdinalIgnoreCase)
                 => Problem(400, "malformed_request", "The request body is missing or is not valid JSON of the expected shape."),
@@ -107,6 +104,27 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
         return problem;
     }
 
+    /// <summary>
+    /// The field a JSON error is about. A missing required property is named by System.Text.Json only in its message
+    /// ("… missing required properties including: 'gender', 'consent'."), so the names (ours, never data) come from there.
+    /// </summary>
+    private static Dictionary<string, string[]> JsonErrors(JsonException json)
+    {
+        var path = JsonPath(json);
+        var missing = MissingRequiredProperties().Match(json.Message);
+        if (!missing.Success)
+        {
+            return new() { [path] = ["The value is missing, of the wrong type, or not one of the allowed values."] };
+        }
+
+        var prefix = path == "body" ? "" : path + ".";
+        return missing.Groups["name"].Captures.Select(c => prefix + c.Value).Distinct(StringComparer.Ordinal)
+            .ToDictionary(name => name, _ => new[] { "The value is required." }, StringComparer.Ordinal);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"missing required properties including: (?:'(?<name>[A-Za-z0-9_]{1,100})'(?:, )?)+", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex MissingRequiredProperties();
+
     private static string JsonPath(JsonException json)
     {
         var path = json.Path is { Length: > 2 } p ? p[2..] : "body";
@@ -159,5 +177,10 @@ public static class ProblemsSetup
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+
+        // Kestrel refuses a body over the limit while it is read; a declared one is refused here on any host, for every method
+        app.Use((context, next) => context.Request.ContentLength > MaxRequestBodyBytes
+            ? throw new BadHttpRequestException("Request body too large.", StatusCodes.Status413PayloadTooLarge)
+            : next(context));
     }
 }

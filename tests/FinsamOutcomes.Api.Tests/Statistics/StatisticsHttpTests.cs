@@ -172,3 +172,46 @@ public sealed class StatisticsHttpTests(ApiFactory factory) : IClassFixture<ApiF
         Assert.True(problem.GetProperty("errors").TryGetProperty("period", out _));
     }
 }
+
+/// <summary>Rebuilding the statistics while the service runs gives the same report, figure for figure.</summary>
+public sealed class StatisticsRebuildHttpTests(ApiFactory factory) : IClassFixture<ApiFactory>
+{
+    [Fact]
+    public async Task a_rebuild_requested_over_http_replays_the_log_into_identical_reports()
+    {
+        var s = await Scenario.CreateAsync(factory);
+        long last = 0;
+        for (var i = 0; i < 6; i++)
+        {
+            var id = await s.EnrolAsync(birthYear: 1970 + i, enrolledOn: $"2024-03-0{i + 1}", gender: i % 2 == 0 ? "woman" : "man");
+            var activity = await s.CaseWorker.PostOkAsync($"/api/participations/{id}/activities", new { kind = "work_training", on = $"2024-03-1{i}", durationMinutes = 120 });
+            last = activity.GetProperty("logPosition").GetInt64();
+            if (i < 4)
+            {
+                var exit = await s.CaseWorker.PostOkAsync($"/api/participations/{id}/exit",
+                    new { exitedOn = $"2024-07-0{i + 1}", reasonCode = i < 2 ? "studier" : "ohalsa", meansOfSupportAtExit = "other", occupationAtExit = i < 2 ? "studying" : "none" });
+                last = exit.GetProperty("logPosition").GetInt64();
+            }
+        }
+
+        var analyst = ApiClient.As(factory, Roles.ForbundAnalyst, s.ForbundId);
+        var url = $"/api/statistics/report?scope=forbund&forbundId={s.ForbundId}&period=2024&waitForPosition={last}";
+        var before = await analyst.GetOkAsync(url);
+
+        var rebuild = await s.National.PostAsync("/api/operations/projections/statistics/rebuild", null);
+        Assert.Equal(HttpStatusCode.Accepted, rebuild.StatusCode);
+        var after = await analyst.GetOkAsync(url);
+
+        Assert.Equal(Figures(before), Figures(after));
+        Assert.Equal(2, after.GetProperty("exits").GetProperty("workOrStudies").GetProperty("total").GetProperty("numerator").GetInt32());
+        await ApiClient.ProblemAsync(await analyst.PostAsync("/api/operations/projections/statistics/rebuild", null), HttpStatusCode.Forbidden, "forbidden");
+    }
+
+    /// <summary>The report without the moment it was produced.</summary>
+    private static string Figures(JsonElement report)
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(report.GetRawText())!;
+        node["basis"]!.AsObject().Remove("producedAt");
+        return node.ToJsonString();
+    }
+}

@@ -121,8 +121,9 @@ public static class ParticipationEndpoints
         {
             identified = registerIdentity && person.Personnummer is not null && !(r.Person?.ProtectedIdentity ?? false);
             participantId = identified
-                ? (await vault.RegisterOrRecogniseAsync(insats.ForbundId, person.Personnummer!.Value, caller.Actor, ct)).ParticipantId
-                : ReferralEndpoints.NewAnonymousId();
+                ? (await vault.RegisterOrRecogniseAsync(insats.ForbundId, person.Personnummer!.Value, caller.Actor, ct,
+                    await ReferralEndpoints.PredecessorsAsync(db, insats.ForbundId, ct))).ParticipantId
+                : ReferralEndpoints.AnonymousId(http);
         }
 
         var alreadyActive = await IsActiveInInsatsAsync(db, participantId, r.InsatsId, id, ct);
@@ -215,11 +216,17 @@ public static class ParticipationEndpoints
         return Endpoints.Written(outcome, participationId);
     }
 
+    /// <summary>ForbundId is the insats's förbund now: after a merger, the successor's.</summary>
     private sealed record Located(string InsatsId, string ForbundId, string ParticipantId, string? ReferralId);
 
     private static async Task<Located> LocateAsync(NpgsqlDataSource db, string participationId, CancellationToken ct)
     {
-        await using var cmd = Sql.Command(db, "SELECT insats_id, forbund_id, participant_id, referral_id FROM rm_participations WHERE participation_id = $1", participationId);
+        await using var cmd = Sql.Command(db,
+            """
+            SELECT p.insats_id, i.forbund_id, p.participant_id, p.referral_id
+            FROM rm_participations p JOIN rm_insatser i ON i.insats_id = p.insats_id
+            WHERE p.participation_id = $1
+            """, participationId);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct))
         {
@@ -251,7 +258,7 @@ public static class ParticipationEndpoints
         var received = decided.Received;
         // the exact age at start comes from the personnummer in the vault when there is one (the read is audited)
         var identity = await vault.RevealAsync(received.ParticipantId, actor, ct);
-        return new EnrolledPerson(received.ParticipantId, identity, identity is not null, received.BirthYear, identity?.AgeOn(enrolledOn));
+        return new EnrolledPerson(received.ParticipantId, identity, identity is not null, received.BirthYear, identity is { } known ? ExactAge(known, enrolledOn) : null);
     }
 
     private static EnrolledPerson Direct(EnrolRequest r, TimeProvider time)
@@ -260,13 +267,17 @@ public static class ParticipationEndpoints
         if (person.Personnummer is { Length: > 0 } raw)
         {
             var personnummer = PeopleEndpoints.ParsePersonnummer(raw, time, "person.personnummer");
-            return new EnrolledPerson(null, personnummer, false, personnummer.BirthYear, personnummer.AgeOn(r.EnrolledOn));
+            return new EnrolledPerson(null, personnummer, false, personnummer.BirthYear, ExactAge(personnummer, r.EnrolledOn));
         }
 
         return person.BirthYear is { } year
             ? new EnrolledPerson(null, null, false, year, null)
             : throw new ValidationException([new FluentValidation.Results.ValidationFailure("person.birthYear", "Give a personnummer or a birth year.")]);
     }
+
+    /// <summary>Age at start from the personnummer; an enrolment dated before the birth is the rules' to refuse (invalid_age), not a crash in AgeOn.</summary>
+    private static int ExactAge(Personnummer personnummer, DateOnly enrolledOn) =>
+        enrolledOn >= personnummer.BirthDate ? personnummer.AgeOn(enrolledOn) : -1;
 
     private static async Task<bool> HasIdentifiedParticipationAsync(NpgsqlDataSource db, string participantId, string exceptParticipationId, CancellationToken ct)
     {

@@ -41,10 +41,11 @@ public sealed partial class IdentityVault
     /// <summary>
     /// The participant id of this person in this förbund: the existing one when the person is recognised
     /// (so unique individuals can be counted), otherwise a new random id. Concurrent calls for the same new
-    /// person end with one id.
+    /// person end with one id. For a förbund formed by a merger, a person registered in one of the förbund it
+    /// was formed from (<paramref name="predecessorIds"/>) is recognised too, so nobody is counted twice.
     /// </summary>
     public async Task<(string ParticipantId, bool Recognised)> RegisterOrRecogniseAsync(
-        string forbundId, Personnummer personnummer, string actor, CancellationToken cancellationToken = default)
+        string forbundId, Personnummer personnummer, string actor, CancellationToken cancellationToken = default, IReadOnlyList<string>? predecessorIds = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(forbundId);
         var number = Normalized(personnummer);
@@ -56,17 +57,18 @@ public sealed partial class IdentityVault
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         for (var attempt = 0; attempt < RegisterAttempts; attempt++)
         {
-            // FOR SHARE: a concurrent erasure waits until this recognition is committed
-            await using (var find = Command(
-                connection,
-                transaction,
-                "SELECT participant_id FROM identity_vault WHERE forbund_id = $1 AND lookup_hash = $2 FOR SHARE",
-                forbundId,
-                lookupHash))
+            foreach (var (searchIn, hash) in new[] { (forbundId, lookupHash) }.Concat((predecessorIds ?? []).Select(p => (p, LookupHash(p, number)))))
             {
+                // FOR SHARE: a concurrent erasure waits until this recognition is committed
+                await using var find = Command(
+                    connection,
+                    transaction,
+                    "SELECT participant_id FROM identity_vault WHERE forbund_id = $1 AND lookup_hash = $2 FOR SHARE",
+                    searchIn,
+                    hash);
                 if (await find.ExecuteScalarAsync(cancellationToken) is string existing)
                 {
-                    await AuditAsync(connection, transaction, existing, forbundId, "recognised", actor, null, now, cancellationToken);
+                    await AuditAsync(connection, transaction, existing, searchIn, "recognised", actor, null, now, cancellationToken);
                     await transaction.CommitAsync(cancellationToken);
                     return (existing, true);
                 }

@@ -66,7 +66,7 @@ public static class PeopleEndpoints
     {
         var caller = http.Caller();
         var forbund = await ForbundOfAsync(db, participantId, ct);
-        caller.Require(caller.Is(Roles.Administrator) && caller.InForbund(forbund), "this person");
+        caller.Require(caller.Is(Roles.Administrator) && forbund.Any(caller.InForbund), "this person");
         var removed = await vault.EraseAsync(participantId, caller.Actor, request.Reason, ct);
         return Results.Ok(new IdentityChange(participantId, removed));
     }
@@ -92,16 +92,27 @@ public static class PeopleEndpoints
             ? value
             : throw new ValidationException([new FluentValidation.Results.ValidationFailure(field, error)]);
 
-    /// <summary>The förbund of a participant, from their participations or referrals (404 when unknown).</summary>
-    private static async Task<string> ForbundOfAsync(NpgsqlDataSource db, string participantId, CancellationToken ct)
+    /// <summary>
+    /// The förbund a participant belongs to now, from the insatser of their participations and their referrals; a merged
+    /// förbund's people belong to its successor (404 when unknown).
+    /// </summary>
+    private static async Task<IReadOnlyList<string>> ForbundOfAsync(NpgsqlDataSource db, string participantId, CancellationToken ct)
     {
         await using var cmd = Sql.Command(db,
             """
-            SELECT forbund_id FROM rm_participations WHERE participant_id = $1
-            UNION SELECT forbund_id FROM rm_referrals WHERE participant_id = $1
-            LIMIT 1
+            SELECT DISTINCT coalesce(f.successor_id, x.forbund_id) FROM (
+                SELECT i.forbund_id FROM rm_participations p JOIN rm_insatser i ON i.insats_id = p.insats_id WHERE p.participant_id = $1
+                UNION SELECT forbund_id FROM rm_referrals WHERE participant_id = $1) x
+            LEFT JOIN rm_forbund f ON f.forbund_id = x.forbund_id
             """, participantId);
-        return await cmd.ExecuteScalarAsync(ct) as string ?? throw new NotFoundException("The person");
+        var forbund = new List<string>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            forbund.Add(reader.GetString(0));
+        }
+
+        return forbund.Count > 0 ? forbund : throw new NotFoundException("The person");
     }
 
     private static async Task RequireCaseWorkerOfAsync(HttpContext http, NpgsqlDataSource db, string participantId, CancellationToken ct)
@@ -109,7 +120,10 @@ public static class PeopleEndpoints
         var caller = http.Caller();
         caller.Require(caller.Is(Roles.CaseWorker), "identities");
         await using var cmd = Sql.Command(db,
-            "SELECT count(*) FROM rm_participations WHERE participant_id = $1 AND insats_id = ANY($2) AND forbund_id = $3",
+            """
+            SELECT count(*) FROM rm_participations p JOIN rm_insatser i ON i.insats_id = p.insats_id
+            WHERE p.participant_id = $1 AND p.insats_id = ANY($2) AND i.forbund_id = $3
+            """,
             participantId, caller.Insatser.ToArray(), caller.ForbundId);
         caller.Require((long)(await cmd.ExecuteScalarAsync(ct))! > 0, "this person");
     }

@@ -55,19 +55,19 @@ public static class ReferralEndpoints
 
     public static string Stream(string referralId) => EventCatalogue.StreamOf("referral", referralId);
 
-    public static async Task<IResult> Receive(ReceiveReferralRequest r, HttpContext http, StreamCommands streams, IdentityVault vault, TimeProvider time, CancellationToken ct)
+    public static async Task<IResult> Receive(ReceiveReferralRequest r, HttpContext http, StreamCommands streams, IdentityVault vault, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
     {
         var group = await GroupAsync(streams, r.BeredningsgruppId, ct);
         var caller = RequireMember(http, group);
         var forbundId = group.Registration.ForbundId;
         var id = http.NewId("referral");
-        var birthYearOnly = r.Person.Personnummer is { Length: > 0 } raw
-            ? PeopleEndpoints.ParsePersonnummer(raw, time, "person.personnummer").BirthYear
-            : r.Person.BirthYear ?? 0;
-        // decided once with a placeholder participant first, so a refused referral stores no identity
-        Referral.Decide(new ReceiveReferral(id, forbundId, r.BeredningsgruppId, "pending", r.ReferringParty, r.ReceivedOn, r.Gender, birthYearOnly), Referral.Initial, time.Today());
-        var (participantId, birthYear) = await PersonAsync(r.Person, forbundId, caller.Actor, vault, time, ct);
-        var command = new ReceiveReferral(id, forbundId, r.BeredningsgruppId, participantId, r.ReferringParty, r.ReceivedOn, r.Gender, birthYear);
+        ReceiveReferral CommandFor(string participantId, int birthYear) =>
+            new(id, forbundId, r.BeredningsgruppId, participantId, r.ReferringParty, r.ReceivedOn, r.Gender, birthYear);
+
+        // the rules before the vault: a refused referral must leave no identity behind, where nothing would lead to it again
+        Referral.Decide(CommandFor("", BirthYearOf(r.Person, time)), Referral.Initial, time.Today());
+        var (participantId, birthYear) = await PersonAsync(r.Person, forbundId, await PredecessorsAsync(db, forbundId, ct), caller.Actor, AnonymousId(http), vault, time, ct);
+        var command = CommandFor(participantId, birthYear);
         var outcome = await streams.ExecuteAsync(http, "referral", Stream(id), forbundId, Referral.Initial, Referral.Evolve,
             state => Referral.Decide(command, state, time.Today()), ct: ct);
         return Endpoints.Created(http, $"/api/referrals/{id}", outcome, id);
@@ -122,29 +122,43 @@ public static class ReferralEndpoints
         return Endpoints.Written(outcome, referralId);
     }
 
+    /// <summary>The birth year from the personnummer, or the one given for an anonymous person (400 when neither is there).</summary>
+    public static int BirthYearOf(PersonRequest person, TimeProvider time) =>
+        person.Personnummer is { Length: > 0 } raw
+            ? PeopleEndpoints.ParsePersonnummer(raw, time, "person.personnummer").BirthYear
+            : person.BirthYear ?? throw new ValidationException([new FluentValidation.Results.ValidationFailure("person.birthYear", "Give a personnummer or a birth year.")]);
+
+    /// <summary>The förbund a förbund was formed from by merger: people registered there are recognised here.</summary>
+    public static async Task<IReadOnlyList<string>> PredecessorsAsync(NpgsqlDataSource db, string forbundId, CancellationToken ct)
+    {
+        await using var cmd = Sql.Command(db, "SELECT predecessor_ids FROM rm_forbund WHERE forbund_id = $1", forbundId);
+        return await cmd.ExecuteScalarAsync(ct) as string[] ?? [];
+    }
+
     /// <summary>
     /// The pseudonymous participant id: recognised from the vault for a personnummer (so the same person
-    /// is counted once across insatser), or new and without identity for anonymous or protected persons.
+    /// is counted once across insatser), or <paramref name="anonymousId"/> without identity for anonymous or protected persons.
     /// </summary>
     public static async Task<(string ParticipantId, int BirthYear)> PersonAsync(
-        PersonRequest person, string forbundId, string actor, IdentityVault vault, TimeProvider time, CancellationToken ct)
+        PersonRequest person, string forbundId, IReadOnlyList<string> predecessorIds, string actor, string anonymousId, IdentityVault vault, TimeProvider time, CancellationToken ct)
     {
         if (person.Personnummer is { Length: > 0 } raw)
         {
             var personnummer = PeopleEndpoints.ParsePersonnummer(raw, time, "person.personnummer");
             if (!person.ProtectedIdentity)
             {
-                var (participantId, _) = await vault.RegisterOrRecogniseAsync(forbundId, personnummer, actor, ct);
+                var (participantId, _) = await vault.RegisterOrRecogniseAsync(forbundId, personnummer, actor, ct, predecessorIds);
                 return (participantId, personnummer.BirthYear);
             }
 
-            return (NewAnonymousId(), personnummer.BirthYear);
+            return (anonymousId, personnummer.BirthYear);
         }
 
-        return (NewAnonymousId(), person.BirthYear ?? throw new ValidationException([new FluentValidation.Results.ValidationFailure("person.birthYear", "Give a personnummer or a birth year.")]));
+        return (anonymousId, person.BirthYear ?? throw new ValidationException([new FluentValidation.Results.ValidationFailure("person.birthYear", "Give a personnummer or a birth year.")]));
     }
 
-    public static string NewAnonymousId() => $"p-{Guid.NewGuid():N}";
+    /// <summary>A new person without identity, named from the request's Idempotency-Key: a retry of the request names the same person.</summary>
+    public static string AnonymousId(HttpContext http) => http.NewId("p");
 
     private static async Task<BeredningsgruppState.Registered> GroupAsync(StreamCommands streams, string beredningsgruppId, CancellationToken ct)
     {
