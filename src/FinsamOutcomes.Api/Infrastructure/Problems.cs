@@ -71,8 +71,9 @@ public sealed partial class ProblemMapping(IProblemDetailsService problems, ILog
 
         if (problem is null)
         {
-            logger.LogError("Unhandled {ExceptionType} on {Method} {Route}", exception.GetType().Name, httpContext.Request.Method,
-                (httpContext.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText);
+            // type and stack only: an exception's message may quote data
+            logger.LogError("Unhandled {ExceptionType} on {Method} {Route} at {StackTrace}", exception.GetType().Name, httpContext.Request.Method,
+                (httpContext.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText, exception.StackTrace);
             problem = Problem(500, "internal_error", "Something went wrong on our side. Quote the trace id when you report it.");
         }
 

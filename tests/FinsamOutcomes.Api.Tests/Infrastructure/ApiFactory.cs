@@ -22,7 +22,16 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         ConnectionString = await TestDatabases.CreateAsync("api");
     }
 
-    public new async Task DisposeAsync() => await base.DisposeAsync();
+    /// <summary>Fails the test class if any request of it ended in an unexpected 500: there must be none.</summary>
+    public new async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        var unhandled = Logs.Entries.Where(e => e.Contains("Unhandled ", StringComparison.Ordinal) && e.Contains("ProblemMapping", StringComparison.Ordinal)).ToArray();
+        if (unhandled.Length > 0)
+        {
+            throw new InvalidOperationException($"{unhandled.Length} request(s) ended in an unexpected 500:\n{string.Join("\n", unhandled)}");
+        }
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
