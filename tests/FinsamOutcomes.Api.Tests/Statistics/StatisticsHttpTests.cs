@@ -215,3 +215,39 @@ public sealed class StatisticsRebuildHttpTests(ApiFactory factory) : IClassFixtu
         return node.ToJsonString();
     }
 }
+
+/// <summary>The äldstalista, and a report that cannot wait long enough.</summary>
+public sealed class OldestListAndWaitHttpTests(ApiFactory factory) : IClassFixture<ApiFactory>
+{
+    [Fact]
+    public async Task the_oldest_list_shows_active_participations_longest_enrolled_first_to_the_case_worker_only()
+    {
+        var s = await Scenario.CreateAsync(factory);
+        var newest = await s.EnrolAsync(birthYear: 1990, enrolledOn: "2024-05-01");
+        var oldest = await s.EnrolAsync(birthYear: 1991, enrolledOn: "2024-01-15");
+        var exited = await s.EnrolAsync(birthYear: 1992, enrolledOn: "2024-01-02");
+        var exit = await s.CaseWorker.PostOkAsync($"/api/participations/{exited}/exit",
+            new { exitedOn = "2024-03-01", reasonCode = "flyttat", meansOfSupportAtExit = "none", occupationAtExit = "none" });
+        await ApiClient.As(factory, Roles.ForbundAnalyst, s.ForbundId)
+            .GetOkAsync($"/api/statistics/report?scope=insats&insatsId={s.InsatsId}&period=2024&waitForPosition={exit.GetProperty("logPosition").GetInt64()}");
+
+        var list = await s.CaseWorker.GetOkAsync($"/api/statistics/oldest?insatsId={s.InsatsId}&period=2024-H1");
+
+        var entries = list.GetProperty("entries").EnumerateArray().ToArray();
+        Assert.Equal([oldest, newest], entries.Select(e => e.GetProperty("participationId").GetString()));
+        Assert.Equal((new DateOnly(2024, 6, 30).DayNumber - new DateOnly(2024, 1, 15).DayNumber), entries[0].GetProperty("daysEnrolled").GetInt32());
+        await ApiClient.ProblemAsync(await ApiClient.As(factory, Roles.ForbundAnalyst, s.ForbundId).GetAsync($"/api/statistics/oldest?insatsId={s.InsatsId}"),
+            HttpStatusCode.Forbidden, "forbidden");
+    }
+
+    [Fact]
+    public async Task a_report_waiting_for_a_position_the_log_never_reaches_answers_503_projections_behind()
+    {
+        var s = await Scenario.CreateAsync(factory);
+
+        var response = await ApiClient.As(factory, Roles.ForbundAnalyst, s.ForbundId)
+            .GetAsync($"/api/statistics/report?scope=forbund&forbundId={s.ForbundId}&period=2024&waitForPosition=999999999");
+
+        await ApiClient.ProblemAsync(response, HttpStatusCode.ServiceUnavailable, "projections_behind");
+    }
+}
