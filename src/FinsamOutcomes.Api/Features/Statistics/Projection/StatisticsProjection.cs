@@ -1,4 +1,5 @@
 using FinsamOutcomes.Domain.Beredningsgrupper;
+using FinsamOutcomes.Domain.Common;
 using FinsamOutcomes.Domain.Forbund;
 using FinsamOutcomes.Domain.Insatser;
 using FinsamOutcomes.Domain.Participations;
@@ -208,28 +209,26 @@ public sealed class StatisticsProjection : IProjection
                 w.Revise(FactTable.Pauses, Where(new { e.ParticipationId }, "r.resumed_on IS NULL"), new { ResumedOn = e.On });
                 break;
             case ParticipantExited e:
-                w.Revise(FactTable.Participations, Where(new { e.ParticipationId }), new
-                {
-                    e.ExitedOn,
-                    ExitReasonCode = e.ReasonCode,
-                    ExitCategory = e.Category,
-                    SupportAtExit = e.MeansOfSupportAtExit,
-                    e.OccupationAtExit,
-                });
+                ReviseExit(w, e.ParticipationId, e.ExitedOn, e.ReasonCode, e.Category, e.MeansOfSupportAtExit, e.OccupationAtExit);
                 break;
             case ExitCorrected e:
-                w.Revise(FactTable.Participations, Where(new { e.ParticipationId }), new
-                {
-                    e.ExitedOn,
-                    ExitReasonCode = e.ReasonCode,
-                    ExitCategory = e.Category,
-                    SupportAtExit = e.MeansOfSupportAtExit,
-                    e.OccupationAtExit,
-                });
+                ReviseExit(w, e.ParticipationId, e.ExitedOn, e.ReasonCode, e.Category, e.MeansOfSupportAtExit, e.OccupationAtExit);
                 break;
             case ParticipationRegisteredInError e:
                 w.Revise(FactTable.Participations, Where(new { e.ParticipationId }), new { RegisteredInError = true });
                 break;
         }
     }
+
+    /// <summary>An exit and its correction set the same facts: the corrected values replace the first ones.</summary>
+    private static void ReviseExit(
+        FactWriter w, string participationId, DateOnly exitedOn, string reasonCode, ExitCategory category, MeansOfSupport support, Occupation occupation) =>
+        w.Revise(FactTable.Participations, Where(new { ParticipationId = participationId }), new
+        {
+            ExitedOn = exitedOn,
+            ExitReasonCode = reasonCode,
+            ExitCategory = category,
+            SupportAtExit = support,
+            OccupationAtExit = occupation,
+        });
 }
