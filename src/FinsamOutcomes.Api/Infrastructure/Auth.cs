@@ -41,8 +41,20 @@ public sealed record Caller(string Actor, string Role, string ForbundId, IReadOn
 
     public bool InForbund(string forbundId) => IsNational || ForbundId == forbundId;
 
-    public static Caller From(ClaimsPrincipal user) => new(
-        user.FindFirstValue(FinsamClaims.Subject) ?? "unknown",
+    /// <summary>The caller from a validated token. A subject shaped like a personnummer is refused (403): it would be recorded as the actor of every event.</summary>
+    public static Caller From(ClaimsPrincipal user)
+    {
+        var subject = user.FindFirstValue(FinsamClaims.Subject) ?? "unknown";
+        if (Domain.People.PersonnummerText.AppearsIn(subject))
+        {
+            throw new AccessDeniedException("The token's subject looks like a personnummer; the identity provider must issue a staff id as subject.");
+        }
+
+        return Create(user, subject);
+    }
+
+    private static Caller Create(ClaimsPrincipal user, string subject) => new(
+        subject,
         user.FindFirstValue(FinsamClaims.Role) ?? "",
         user.FindFirstValue(FinsamClaims.Forbund) ?? "",
         user.FindAll(FinsamClaims.Insats).Select(c => c.Value).ToHashSet(StringComparer.Ordinal),

@@ -31,6 +31,11 @@ public static class Endpoints
 
     public static Caller Caller(this HttpContext http) => Infrastructure.Caller.From(http.User);
 
+    /// <summary>Free text people type ends up in events: it must not carry a personnummer (400 naming the field).</summary>
+    public static IRuleBuilderOptions<T, string?> NoPersonnummer<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.Must(text => !Domain.People.PersonnummerText.AppearsIn(text))
+            .WithMessage("Must not contain a personnummer or anything shaped like one: personal data stays out of recorded text.");
+
     public static DateOnly Today(this TimeProvider time) => DateOnly.FromDateTime(time.GetLocalNow().DateTime);
 
     /// <summary>

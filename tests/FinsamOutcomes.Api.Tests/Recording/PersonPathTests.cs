@@ -120,4 +120,29 @@ public sealed class PersonPathTests(ApiFactory factory) : IClassFixture<ApiFacto
 
         Assert.NotEmpty(factory.Logs.Entries);
     }
+
+    [Fact]
+    public async Task free_text_with_a_personnummer_and_a_token_whose_subject_is_one_are_refused_before_anything_is_recorded()
+    {
+        var s = await Scenario.CreateAsync(factory);
+        var id = await s.EnrolAsync(birthYear: 1980);
+
+        var exit = await s.CaseWorker.PostAsync($"/api/participations/{id}/exit",
+            new { exitedOn = "2024-03-01", reasonCode = "flyttat", meansOfSupportAtExit = "none", occupationAtExit = "none" });
+        await ApiClient.OkJsonAsync(exit);
+        var read = await s.CaseWorker.GetAsync($"/api/participations/{id}");
+        var correction = await s.CaseWorker.PostAsync($"/api/participations/{id}/exit-correction",
+            new { exitedOn = "2024-03-01", reasonCode = "flyttat", meansOfSupportAtExit = "none", occupationAtExit = "none", correctionReason = "Gällde 900315-2387, inte denna" },
+            ifMatch: read.Headers.ETag!.Tag);
+        var problem = await ApiClient.ProblemAsync(correction, HttpStatusCode.BadRequest, "validation");
+        Assert.True(problem.GetProperty("errors").TryGetProperty("correctionReason", out _));
+        Assert.DoesNotContain("2387", problem.GetRawText(), StringComparison.Ordinal);
+
+        var personalSubject = ApiClient.As(factory, FinsamOutcomes.Api.Infrastructure.Roles.CaseWorker, s.ForbundId, [s.InsatsId], actor: "199003152387");
+        await ApiClient.ProblemAsync(await personalSubject.GetAsync($"/api/participations/{id}"), HttpStatusCode.Forbidden, "forbidden");
+
+        await using var db = NpgsqlDataSource.Create(factory.ConnectionString);
+        await using var cmd = db.CreateCommand("SELECT count(*) FROM es_events WHERE data::text LIKE '%2387%' OR metadata::text LIKE '%2387%'");
+        Assert.Equal(0L, await cmd.ExecuteScalarAsync());
+    }
 }

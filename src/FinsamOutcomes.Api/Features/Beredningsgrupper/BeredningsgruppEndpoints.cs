@@ -79,7 +79,7 @@ public static class BeredningsgruppEndpoints
         public RegisterValidator()
         {
             RuleFor(r => r.ForbundId).NotEmpty();
-            RuleFor(r => r.Name).NotEmpty().MaximumLength(200);
+            RuleFor(r => r.Name).NotEmpty().MaximumLength(200).NoPersonnummer();
             RuleFor(r => r.InsatsIds).NotEmpty();
             RuleFor(r => r.WeeklyIntakeCap).InclusiveBetween(1, 1000);
         }

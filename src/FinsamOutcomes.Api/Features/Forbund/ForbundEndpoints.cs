@@ -156,7 +156,7 @@ public static class ForbundEndpoints
         {
             RuleFor(r => r.ForbundId).Matches("^[a-z0-9][a-z0-9-]{1,62}$").When(r => r.ForbundId is not null)
                 .WithMessage("Use 2 to 63 lower-case letters, digits and dashes.");
-            RuleFor(r => r.Name).NotEmpty().MaximumLength(200);
+            RuleFor(r => r.Name).NotEmpty().MaximumLength(200).NoPersonnummer();
         }
     }
 
@@ -165,7 +165,7 @@ public static class ForbundEndpoints
         public AddMemberValidator()
         {
             RuleFor(r => r.MemberId).NotEmpty().MaximumLength(64);
-            RuleFor(r => r.Name).NotEmpty().MaximumLength(200);
+            RuleFor(r => r.Name).NotEmpty().MaximumLength(200).NoPersonnummer();
             RuleFor(r => r.Kind).IsInEnum();
         }
     }
@@ -178,7 +178,7 @@ public static class ForbundEndpoints
             RuleForEach(r => r.Reasons).ChildRules(reason =>
             {
                 reason.RuleFor(x => x.Code).NotEmpty().Matches("^[a-z0-9_]{1,64}$").WithMessage("Codes are 1 to 64 lower-case letters, digits and underscores.");
-                reason.RuleFor(x => x.Label).NotEmpty().MaximumLength(200);
+                reason.RuleFor(x => x.Label).NotEmpty().MaximumLength(200).NoPersonnummer();
                 reason.RuleFor(x => x.Category).IsInEnum();
             });
         }
@@ -188,7 +188,7 @@ public static class ForbundEndpoints
     {
         public MergerValidator()
         {
-            RuleFor(r => r.Name).NotEmpty().MaximumLength(200);
+            RuleFor(r => r.Name).NotEmpty().MaximumLength(200).NoPersonnummer();
             RuleFor(r => r.PredecessorIds).NotEmpty().Must(ids => ids.Distinct(StringComparer.Ordinal).Count() == ids.Count)
                 .WithMessage("List each predecessor once.");
             RuleFor(r => r.SuccessorId).Matches("^[a-z0-9][a-z0-9-]{1,62}$").When(r => r.SuccessorId is not null);

@@ -199,8 +199,8 @@ public static class InsatsEndpoints
         public RegisterValidator()
         {
             RuleFor(r => r.ForbundId).NotEmpty();
-            RuleFor(r => r.Name).NotEmpty().MaximumLength(200);
-            RuleFor(r => r.Description).NotNull().MaximumLength(4000);
+            RuleFor(r => r.Name).NotEmpty().MaximumLength(200).NoPersonnummer();
+            RuleFor(r => r.Description).NotNull().MaximumLength(4000).NoPersonnummer();
             RuleFor(r => r.Kommuner).NotEmpty();
             RuleForEach(r => r.Kommuner).NotEmpty().MaximumLength(100);
             RuleFor(r => r.TargetGroup).NotNull();
@@ -212,14 +212,14 @@ public static class InsatsEndpoints
 
     private sealed class GoalValidator : AbstractValidator<GoalRequest>
     {
-        public GoalValidator() => RuleFor(r => r.Description).NotNull().MaximumLength(500);
+        public GoalValidator() => RuleFor(r => r.Description).NotNull().MaximumLength(500).NoPersonnummer();
     }
 
     private sealed class OccurrenceValidator : AbstractValidator<OccurrenceRequest>
     {
         public OccurrenceValidator()
         {
-            RuleFor(r => r.Title).NotEmpty().MaximumLength(200);
+            RuleFor(r => r.Title).NotEmpty().MaximumLength(200).NoPersonnummer();
             RuleFor(r => r.Women).GreaterThanOrEqualTo(0);
             RuleFor(r => r.Men).GreaterThanOrEqualTo(0);
             RuleFor(r => r.NonBinary).GreaterThanOrEqualTo(0);

@@ -329,7 +329,7 @@ public static class ParticipationEndpoints
             RuleFor(r => r.Baseline.MonthsOnSupportBefore).InclusiveBetween(0, 1200).When(r => r.Baseline?.MonthsOnSupportBefore is not null);
             RuleFor(r => r.Person).Null().When(r => r.ReferralId is not null).WithMessage("With a referralId the person comes from the referral.");
             RuleFor(r => r.Person!.BirthYear).InclusiveBetween(1900, 2100).When(r => r.Person?.BirthYear is not null);
-            RuleFor(r => r.AgeOverrideReason).MaximumLength(500);
+            RuleFor(r => r.AgeOverrideReason).MaximumLength(500).NoPersonnummer();
         }
     }
 
@@ -348,7 +348,7 @@ public static class ParticipationEndpoints
         public ExitCorrectionValidator()
         {
             RuleFor(r => r.ReasonCode).NotEmpty().MaximumLength(64);
-            RuleFor(r => r.CorrectionReason).NotEmpty().MaximumLength(500);
+            RuleFor(r => r.CorrectionReason).NotEmpty().MaximumLength(500).NoPersonnummer();
         }
     }
 
@@ -357,12 +357,12 @@ public static class ParticipationEndpoints
         public EnrolmentCorrectionValidator()
         {
             RuleFor(r => r.Baseline).NotNull();
-            RuleFor(r => r.CorrectionReason).NotEmpty().MaximumLength(500);
+            RuleFor(r => r.CorrectionReason).NotEmpty().MaximumLength(500).NoPersonnummer();
         }
     }
 
     private sealed class RegisteredInErrorValidator : AbstractValidator<RegisteredInErrorRequest>
     {
-        public RegisteredInErrorValidator() => RuleFor(r => r.CorrectionReason).NotEmpty().MaximumLength(500);
+        public RegisteredInErrorValidator() => RuleFor(r => r.CorrectionReason).NotEmpty().MaximumLength(500).NoPersonnummer();
     }
 }

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.RegularExpressions;
 using FinsamOutcomes.Domain.Common;
 using FinsamOutcomes.Domain.People;
 using Npgsql;
@@ -16,7 +15,7 @@ namespace FinsamOutcomes.Api.Features.People;
 /// Every change and every reveal is written to <c>identity_audit</c>, which never holds the number.
 /// Schema: Migrations/0100_identity_vault.sql.
 /// </summary>
-public sealed partial class IdentityVault
+public sealed class IdentityVault
 {
     private const int NonceSize = 12;
     private const int TagSize = 16;
@@ -369,14 +368,11 @@ public sealed partial class IdentityVault
     private static void EnsureFreeOfPersonnummer(string value, string parameterName)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(value, parameterName);
-        if (PersonnummerLike().IsMatch(value))
+        if (PersonnummerText.AppearsIn(value))
         {
             throw new ArgumentException("The text must not contain a personnummer or anything that looks like one.", parameterName);
         }
     }
-
-    [GeneratedRegex(@"(?<!\d)(?:\d{6}|\d{8})[-+ ]?\d{4}(?!\d)", RegexOptions.CultureInvariant)]
-    private static partial Regex PersonnummerLike();
 
     private sealed record SealedIdentity(byte[] KeyNonce, byte[] WrappedKey, byte[] Nonce, byte[] Ciphertext);
 }

@@ -130,7 +130,7 @@ public static class PeopleEndpoints
 
     private sealed class ErasureValidator : AbstractValidator<ErasureRequest>
     {
-        public ErasureValidator() => RuleFor(r => r.Reason).NotEmpty().MaximumLength(500);
+        public ErasureValidator() => RuleFor(r => r.Reason).NotEmpty().MaximumLength(500).NoPersonnummer();
     }
 
     private sealed class RekeyValidator : AbstractValidator<RekeyRequest>

@@ -204,17 +204,17 @@ public static class ReferralEndpoints
         public AcceptValidator()
         {
             RuleFor(r => r.InsatsId).NotEmpty();
-            RuleFor(r => r.OverrideReason).MaximumLength(500);
+            RuleFor(r => r.OverrideReason).MaximumLength(500).NoPersonnummer();
         }
     }
 
     private sealed class DecisionValidator : AbstractValidator<DecisionRequest>
     {
-        public DecisionValidator() => RuleFor(r => r.Reason).NotEmpty().MaximumLength(500);
+        public DecisionValidator() => RuleFor(r => r.Reason).NotEmpty().MaximumLength(500).NoPersonnummer();
     }
 
     private sealed class CompletionValidator : AbstractValidator<CompletionRequest>
     {
-        public CompletionValidator() => RuleFor(r => r.Note).NotEmpty().MaximumLength(500);
+        public CompletionValidator() => RuleFor(r => r.Note).NotEmpty().MaximumLength(500).NoPersonnummer();
     }
 }

@@ -314,7 +314,7 @@ public static class StatisticsEndpoints
     {
         public FreezeValidator()
         {
-            RuleFor(r => r.Name).NotEmpty().MaximumLength(200);
+            RuleFor(r => r.Name).NotEmpty().MaximumLength(200).NoPersonnummer();
             RuleFor(r => r.Period).NotEmpty();
         }
     }
