@@ -83,7 +83,9 @@ public sealed class LocalPostgres : IAsyncDisposable
             "-c fsync=off",
             "-c synchronous_commit=off",
             "-c full_page_writes=off",
-            "-c idle_in_transaction_session_timeout=60000");
+            "-c idle_in_transaction_session_timeout=60000",
+            "-c max_wal_size=128MB",
+            "-c min_wal_size=32MB");
         await server.PgAsync("pg_ctl", ["-D", dataDirectory, "-l", Path.Combine(dataDirectory, "server.log"), "-o", options, "-w", "-t", "60", "start"], cancellationToken);
         logger.LogInformation("Local PostgreSQL listening on 127.0.0.1:{Port}", port);
         return server;

@@ -13,6 +13,8 @@ public static class TestDatabases
 {
     public const string ConnectionVariable = "FINSAM_TEST_CONNECTION";
 
+    private const string FolderPrefix = "finsam-test-pg-";
+
     private static readonly Lazy<Task<string>> AdminConnection = new(StartAsync);
     private static LocalPostgres? _server;
 
@@ -37,7 +39,8 @@ public static class TestDatabases
             return given;
         }
 
-        var folder = Path.Combine(Path.GetTempPath(), $"finsam-test-pg-{Environment.ProcessId}-{Guid.NewGuid():N}"[..48]);
+        RemoveStaleClusters();
+        var folder = Path.Combine(Path.GetTempPath(), $"{FolderPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}"[..48]);
         _server = await LocalPostgres.StartAsync(folder);
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
@@ -54,5 +57,52 @@ public static class TestDatabases
             }
         };
         return _server.ConnectionString();
+    }
+
+    /// <summary>
+    /// Throwaway clusters of earlier runs whose server is gone (a test host may be ended before its exit
+    /// handler has deleted a gigabyte of data). Folders younger than ten minutes are left alone: another
+    /// test process may be creating its cluster right now.
+    /// </summary>
+    private static void RemoveStaleClusters()
+    {
+        foreach (var folder in Directory.GetDirectories(Path.GetTempPath(), FolderPrefix + "*"))
+        {
+            if (DateTime.UtcNow - Directory.GetLastWriteTimeUtc(folder) < TimeSpan.FromMinutes(10) || ServerRunsIn(folder))
+            {
+                continue;
+            }
+
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+    }
+
+    private static bool ServerRunsIn(string folder)
+    {
+        var pidFile = Path.Combine(folder, "postmaster.pid");
+        if (!File.Exists(pidFile))
+        {
+            return false;
+        }
+
+        try
+        {
+            var pid = int.Parse(File.ReadLines(pidFile).First(), System.Globalization.CultureInfo.InvariantCulture);
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidOperationException or IOException)
+        {
+            return false;
+        }
     }
 }
