@@ -7,10 +7,7 @@ public sealed record EventMetadata(
     string Actor,
     Guid CorrelationId,
     Guid? CausationId = null,
-    string? IdempotencyKey = null)
-{
-    public static EventMetadata System(string actor = "system") => new(actor, Guid.NewGuid());
-}
+    string? IdempotencyKey = null);
 
 /// <summary>An event about to be appended. The id makes a retried append idempotent.</summary>
 public sealed record EventToAppend(Guid EventId, object Data, EventMetadata Metadata);

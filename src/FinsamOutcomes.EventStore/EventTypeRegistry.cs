@@ -68,10 +68,6 @@ public sealed class EventTypeRegistry
             ? name
             : throw new InvalidOperationException($"Type {type.Name} has no registered event type name.");
 
-    public bool IsRegistered(string name) => _byName.ContainsKey(name) || _upcasters.ContainsKey(name);
-
-    public IReadOnlyCollection<string> Names => _byName.Keys;
-
     public string Serialize(object data) => JsonSerializer.Serialize(data, data.GetType(), JsonOptions);
 
     /// <summary>Reads a stored event, upcasting old versions to the current type.</summary>

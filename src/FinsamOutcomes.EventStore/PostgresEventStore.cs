@@ -137,19 +137,20 @@ public sealed class PostgresEventStore(
         return await ReadAllAsync(cmd, cancellationToken);
     }
 
-    /// <summary>Reads a stream and folds it into a state.</summary>
-    public async Task<(TState State, long Version)> FoldStreamAsync<TState>(
+    /// <summary>Reads a stream and folds it into a state; also the stream's version and the log position of its last event (0, 0 when empty).</summary>
+    public async Task<(TState State, long Version, long LastPosition)> FoldStreamAsync<TState>(
         string streamId, TState initial, Func<TState, object, TState> evolve, CancellationToken cancellationToken = default)
     {
         var state = initial;
-        long version = 0;
+        long version = 0, position = 0;
         foreach (var e in await ReadStreamAsync(streamId, 0, cancellationToken))
         {
             state = evolve(state, e.Data);
             version = e.Version;
+            position = e.Position;
         }
 
-        return (state, version);
+        return (state, version, position);
     }
 
     /// <summary>

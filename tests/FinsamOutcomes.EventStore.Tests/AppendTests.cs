@@ -27,12 +27,13 @@ public sealed class AppendTests : StoreTestBase
     [Fact]
     public async Task a_stream_folds_into_its_state_and_version()
     {
-        await AppendAsync("fold-1", ExpectedVersion.NoStream, new ThingHappened("a", 1), new ThingHappened("b", 2), new ThingRenamed("c"));
+        var appended = await AppendAsync("fold-1", ExpectedVersion.NoStream, new ThingHappened("a", 1), new ThingHappened("b", 2), new ThingRenamed("c"));
 
-        var (state, version) = await Store.FoldStreamAsync("fold-1", 0, (sum, e) => e is ThingHappened t ? sum + t.Number : sum);
+        var (state, version, lastPosition) = await Store.FoldStreamAsync("fold-1", 0, (sum, e) => e is ThingHappened t ? sum + t.Number : sum);
 
         Assert.Equal(3, state);
         Assert.Equal(3, version);
+        Assert.Equal(appended.LastPosition, lastPosition);
     }
 
     [Fact]

@@ -49,8 +49,8 @@ public static class Endpoints
         return string.Create(CultureInfo.InvariantCulture, $"{prefix}-{Convert.ToHexStringLower(hash.AsSpan(0, 10))}");
     }
 
-    public static IResult Created(HttpContext http, string location, WriteOutcome outcome, string id) =>
-        outcome.EventsAppended > 0 || http.Response.Headers.ContainsKey(IdempotencyMiddleware.ReplayedHeader)
+    public static IResult Created(string location, WriteOutcome outcome, string id) =>
+        outcome.EventsAppended > 0
             ? Results.Created(location, new WriteResponse(id, outcome.Version, outcome.LogPosition, outcome.EventsAppended))
             : Results.Ok(new WriteResponse(id, outcome.Version, outcome.LogPosition, outcome.EventsAppended));
 

@@ -20,20 +20,9 @@ public sealed class StreamCommands(PostgresEventStore store)
 
     public PostgresEventStore Store => store;
 
-    public async Task<(TState State, long Version, long LastPosition)> LoadAsync<TState>(
-        string streamId, TState initial, Func<TState, object, TState> evolve, CancellationToken ct)
-    {
-        var state = initial;
-        long version = 0, position = 0;
-        foreach (var e in await store.ReadStreamAsync(streamId, 0, ct))
-        {
-            state = evolve(state, e.Data);
-            version = e.Version;
-            position = e.Position;
-        }
-
-        return (state, version, position);
-    }
+    public Task<(TState State, long Version, long LastPosition)> LoadAsync<TState>(
+        string streamId, TState initial, Func<TState, object, TState> evolve, CancellationToken ct) =>
+        store.FoldStreamAsync(streamId, initial, evolve, ct);
 
     public async Task<WriteOutcome> ExecuteAsync<TState>(
         HttpContext http,

@@ -156,7 +156,4 @@ public sealed class ProjectionMonitor(NpgsqlDataSource dataSource, IEnumerable<P
             await Task.Delay(TimeSpan.FromMilliseconds(25), _time, ct);
         }
     }
-
-    public static string FormatCursor(FeedCursor cursor) =>
-        string.Create(CultureInfo.InvariantCulture, $"{cursor.TxId}:{cursor.Position}");
 }

@@ -36,7 +36,7 @@ public static class BeredningsgruppEndpoints
         await RequireInsatserOfAsync(db, r.ForbundId, r.InsatsIds, ct);
         var id = http.NewId("bg");
         var outcome = await Write(http, streams, id, r.ForbundId, new RegisterBeredningsgrupp(id, r.ForbundId, r.Name, r.InsatsIds, r.WeeklyIntakeCap), ct);
-        return Endpoints.Created(http, $"/api/beredningsgrupper/{id}", outcome, id);
+        return Endpoints.Created($"/api/beredningsgrupper/{id}", outcome, id);
     }
 
     public static async Task<IResult> Get(string beredningsgruppId, HttpContext http, StreamCommands streams, CancellationToken ct)

@@ -53,7 +53,7 @@ public static class ForbundEndpoints
         caller.Require(caller.Is(Roles.Administrator) && caller.IsNational, "förbund registration");
         var id = request.ForbundId ?? http.NewId("forbund");
         var outcome = await Write(http, streams, id, new RegisterForbund(id, request.Name, request.RegisteredOn), ct);
-        return Endpoints.Created(http, $"/api/forbund/{id}", outcome, id);
+        return Endpoints.Created($"/api/forbund/{id}", outcome, id);
     }
 
     public static async Task<IResult> Get(string forbundId, HttpContext http, StreamCommands streams, CancellationToken ct)
@@ -137,7 +137,7 @@ public static class ForbundEndpoints
         }
 
         StreamCommands.SetVersionHeaders(http, formed.Version, Math.Max(formed.LogPosition, last.LogPosition));
-        return Endpoints.Created(http, $"/api/forbund/{successorId}", formed with { LogPosition = Math.Max(formed.LogPosition, last.LogPosition) }, successorId);
+        return Endpoints.Created($"/api/forbund/{successorId}", formed with { LogPosition = Math.Max(formed.LogPosition, last.LogPosition) }, successorId);
     }
 
     private static void RequireAdministrator(HttpContext http, string forbundId)

@@ -79,7 +79,7 @@ public static class InsatsEndpoints
         var id = http.NewId("insats");
         var outcome = await Write(http, streams, id, r.ForbundId, time, new RegisterInsats(
             id, r.ForbundId, r.Name, r.Description, r.Kind, r.Kommuner, r.StartDate, r.EndDate, r.TargetGroup, r.FollowUp, r.PlannedParticipantsPerYear), ct);
-        return Endpoints.Created(http, $"/api/insatser/{id}", outcome, id);
+        return Endpoints.Created($"/api/insatser/{id}", outcome, id);
     }
 
     public static async Task<IResult> List(string forbundId, HttpContext http, NpgsqlDataSource db, CancellationToken ct)
@@ -151,7 +151,7 @@ public static class InsatsEndpoints
         var occurrenceId = r.OccurrenceId ?? http.NewId("occurrence");
         var outcome = await Write(http, streams, insatsId, insats.ForbundId, time,
             new Domain.Insatser.RecordOccurrence(insatsId, occurrenceId, r.On, r.Title, r.Women, r.Men, r.NonBinary, r.NotStated), ct);
-        return Endpoints.Created(http, $"/api/insatser/{insatsId}", outcome, occurrenceId);
+        return Endpoints.Created($"/api/insatser/{insatsId}", outcome, occurrenceId);
     }
 
     /// <summary>What participation rules need of an insats and its förbund, from the inline read models (404 when unknown).</summary>

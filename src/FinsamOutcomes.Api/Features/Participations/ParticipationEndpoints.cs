@@ -146,7 +146,7 @@ public static class ParticipationEndpoints
             await vault.EraseAsync(participantId, caller.Actor, "No consent to register personal data at enrolment", ct);
         }
 
-        return Endpoints.Created(http, $"/api/participations/{id}", outcome, id);
+        return Endpoints.Created($"/api/participations/{id}", outcome, id);
     }
 
     public static async Task<IResult> Get(string participationId, HttpContext http, StreamCommands streams, NpgsqlDataSource db, CancellationToken ct)

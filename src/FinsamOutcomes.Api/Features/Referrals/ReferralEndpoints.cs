@@ -70,7 +70,7 @@ public static class ReferralEndpoints
         var command = CommandFor(participantId, birthYear);
         var outcome = await streams.ExecuteAsync(http, "referral", Stream(id), forbundId, Referral.Initial, Referral.Evolve,
             state => Referral.Decide(command, state, time.Today()), ct: ct);
-        return Endpoints.Created(http, $"/api/referrals/{id}", outcome, id);
+        return Endpoints.Created($"/api/referrals/{id}", outcome, id);
     }
 
     public static async Task<IResult> Get(string referralId, HttpContext http, StreamCommands streams, CancellationToken ct)
