@@ -18,6 +18,7 @@ public static class Features
     {
         var services = builder.Services;
         services.AddSingleton<StreamCommands>();
+        services.AddFinsamValidators();
         services.AddSingleton<IInlineProjection, ForbundReadModel>();
         services.AddSingleton<IInlineProjection, InsatsReadModel>();
         services.AddSingleton<IInlineProjection, BeredningsgruppReadModel>();

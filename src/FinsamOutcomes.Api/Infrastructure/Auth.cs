@@ -41,16 +41,26 @@ public sealed record Caller(string Actor, string Role, string ForbundId, IReadOn
 
     public bool InForbund(string forbundId) => IsNational || ForbundId == forbundId;
 
-    /// <summary>The caller from a validated token. A subject shaped like a personnummer is refused (403): it would be recorded as the actor of every event.</summary>
+    /// <summary>
+    /// Why a token's subject cannot be the actor recorded beside every event, or null when it can: missing,
+    /// blank, longer than 200 characters, or carrying a personnummer. Such tokens are refused with 401.
+    /// </summary>
+    public static string? SubjectProblem(string? subject) =>
+        string.IsNullOrWhiteSpace(subject) ? "The token has no subject (sub)."
+        : subject.Length > 200 || subject.Any(char.IsControl) ? "The token's subject is not a usable staff id."
+        : Domain.People.PersonnummerText.AppearsIn(subject) ? "The token's subject looks like a personnummer."
+        : null;
+
+    /// <summary>The caller from a validated token (its subject was checked by <see cref="SubjectProblem"/> at authentication).</summary>
     public static Caller From(ClaimsPrincipal user)
     {
-        var subject = user.FindFirstValue(FinsamClaims.Subject) ?? "unknown";
-        if (Domain.People.PersonnummerText.AppearsIn(subject))
+        var subject = user.FindFirstValue(FinsamClaims.Subject);
+        if (SubjectProblem(subject) is not null)
         {
-            throw new AccessDeniedException("The token's subject looks like a personnummer; the identity provider must issue a staff id as subject.");
+            throw new AccessDeniedException("The token's subject cannot be recorded as the actor.");
         }
 
-        return Create(user, subject);
+        return Create(user, subject!);
     }
 
     private static Caller Create(ClaimsPrincipal user, string subject) => new(
@@ -103,6 +113,19 @@ public static class Auth
                     RoleClaimType = FinsamClaims.Role,
                     NameClaimType = FinsamClaims.Subject,
                     ClockSkew = TimeSpan.FromMinutes(1),
+                };
+                options.Events = new JwtBearerEvents
+                {
+                    // Every write records who made it: a token without a usable subject is not a valid token here (401).
+                    OnTokenValidated = context =>
+                    {
+                        if (Caller.SubjectProblem(context.Principal?.FindFirstValue(FinsamClaims.Subject)) is { } problem)
+                        {
+                            context.Fail(problem);
+                        }
+
+                        return Task.CompletedTask;
+                    },
                 };
             });
         builder.Services.AddAuthorizationBuilder()

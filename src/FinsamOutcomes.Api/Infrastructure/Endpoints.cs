@@ -10,8 +10,11 @@ public sealed record WriteResponse(string Id, long Version, long LogPosition, in
 
 public static class Endpoints
 {
-    /// <summary>Validates a request body's fields (400 with field errors) before any command is built.</summary>
-    public static RouteHandlerBuilder Validated<TRequest>(this RouteHandlerBuilder builder, IValidator<TRequest> validator) =>
+    /// <summary>
+    /// Validates a request body's fields (400 with field errors) before any command is built, with the
+    /// request's validator from DI (every validator in this assembly is registered by <see cref="AddFinsamValidators"/>).
+    /// </summary>
+    public static RouteHandlerBuilder Validated<TRequest>(this RouteHandlerBuilder builder) =>
         builder.AddEndpointFilter(async (context, next) =>
         {
             var request = context.Arguments.OfType<TRequest>().FirstOrDefault();
@@ -20,6 +23,7 @@ public static class Endpoints
                 throw new BadHttpRequestException("The request body is missing.", new System.Text.Json.JsonException("missing body"));
             }
 
+            var validator = context.HttpContext.RequestServices.GetRequiredService<IValidator<TRequest>>();
             var result = await validator.ValidateAsync(request, context.HttpContext.RequestAborted);
             if (!result.IsValid)
             {
@@ -28,6 +32,9 @@ public static class Endpoints
 
             return await next(context);
         });
+
+    public static IServiceCollection AddFinsamValidators(this IServiceCollection services) =>
+        services.AddValidatorsFromAssemblyContaining<WriteResponse>(ServiceLifetime.Singleton, includeInternalTypes: true);
 
     public static Caller Caller(this HttpContext http) => Infrastructure.Caller.From(http.User);
 

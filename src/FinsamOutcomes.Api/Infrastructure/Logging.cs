@@ -1,42 +1,45 @@
-using System.Diagnostics;
 using Serilog;
+using Serilog.Events;
 using Serilog.Formatting.Json;
 
 namespace FinsamOutcomes.Api.Infrastructure;
 
 /// <summary>
-/// Structured JSON logs through Serilog. Requests are logged by method, route template and status:
-/// never bodies, query strings or headers, so no personal data can reach a log line.
+/// Structured JSON logs through Serilog (Serilog.AspNetCore). Requests are logged by method, route
+/// template and status: never raw paths, query strings, headers or bodies, so a personnummer typed into
+/// a URL cannot reach a log line.
 /// </summary>
 public static class Logging
 {
     public static void AddFinsamLogging(this WebApplicationBuilder builder)
     {
-        var logger = new LoggerConfiguration()
-            .ReadFrom.Configuration(builder.Configuration)
-            .Enrich.FromLogContext()
-            .WriteTo.Console(new JsonFormatter(renderMessage: true))
-            .CreateLogger();
-        Log.Logger = logger;
+        // the static logger serves what runs before the host (the local PostgreSQL's start-up)
+        Log.Logger = Configure(new LoggerConfiguration(), builder.Configuration).CreateLogger();
         builder.Logging.ClearProviders();
-        builder.Logging.AddSerilog(logger, dispose: true);
+        // writeToProviders: other logging providers (the tests' capture) see the same events
+        builder.Services.AddSerilog((_, configuration) => Configure(configuration, builder.Configuration), writeToProviders: true);
     }
 
+    private static LoggerConfiguration Configure(LoggerConfiguration configuration, IConfiguration settings) =>
+        configuration
+            .ReadFrom.Configuration(settings)
+            .Enrich.FromLogContext()
+            .WriteTo.Console(new JsonFormatter(renderMessage: true));
+
+    /// <summary>The route template a request matched, or a fixed word: never the path as sent.</summary>
+    public static string RouteOf(HttpContext context) =>
+        (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)";
+
     public static IApplicationBuilder UseRequestLogging(this IApplicationBuilder app) =>
-        app.Use(async (context, next) =>
+        app.UseSerilogRequestLogging(options =>
         {
-            var started = Stopwatch.GetTimestamp();
-            try
-            {
-                await next(context);
-            }
-            finally
-            {
-                var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)";
-                var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Http");
-                logger.LogInformation(
-                    "HTTP {Method} {Route} responded {StatusCode} in {ElapsedMs:0.0} ms",
-                    context.Request.Method, route, context.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            }
+            options.MessageTemplate = "HTTP {RequestMethod} {Route} responded {StatusCode} in {Elapsed:0.0} ms";
+            options.GetMessageTemplateProperties = (context, _, elapsed, status) =>
+            [
+                new LogEventProperty("RequestMethod", new ScalarValue(context.Request.Method)),
+                new LogEventProperty("Route", new ScalarValue(RouteOf(context))),
+                new LogEventProperty("StatusCode", new ScalarValue(status)),
+                new LogEventProperty("Elapsed", new ScalarValue(elapsed)),
+            ];
         });
 }

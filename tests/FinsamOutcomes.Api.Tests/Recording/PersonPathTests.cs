@@ -139,7 +139,7 @@ public sealed class PersonPathTests(ApiFactory factory) : IClassFixture<ApiFacto
         Assert.DoesNotContain("2387", problem.GetRawText(), StringComparison.Ordinal);
 
         var personalSubject = ApiClient.As(factory, FinsamOutcomes.Api.Infrastructure.Roles.CaseWorker, s.ForbundId, [s.InsatsId], actor: "199003152387");
-        await ApiClient.ProblemAsync(await personalSubject.GetAsync($"/api/participations/{id}"), HttpStatusCode.Forbidden, "forbidden");
+        await ApiClient.ProblemAsync(await personalSubject.GetAsync($"/api/participations/{id}"), HttpStatusCode.Unauthorized, "unauthorized");
 
         await using var db = NpgsqlDataSource.Create(factory.ConnectionString);
         await using var cmd = db.CreateCommand("SELECT count(*) FROM es_events WHERE data::text LIKE '%2387%' OR metadata::text LIKE '%2387%'");

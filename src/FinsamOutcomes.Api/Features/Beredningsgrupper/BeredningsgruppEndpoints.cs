@@ -22,9 +22,9 @@ public static class BeredningsgruppEndpoints
     public static void MapBeredningsgrupper(this IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/beredningsgrupper").WithTags("Beredningsgrupper");
-        group.MapPost("/", Register).Validated(new RegisterValidator());
+        group.MapPost("/", Register).Validated<RegisterBeredningsgruppRequest>();
         group.MapGet("/{beredningsgruppId}", Get);
-        group.MapPut("/{beredningsgruppId}", Change).Validated(new ChangeValidator());
+        group.MapPut("/{beredningsgruppId}", Change).Validated<ChangeBeredningsgruppRequest>();
     }
 
     public static string Stream(string id) => EventCatalogue.StreamOf("beredningsgrupp", id);

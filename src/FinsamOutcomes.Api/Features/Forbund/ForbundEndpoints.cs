@@ -37,12 +37,12 @@ public static class ForbundEndpoints
     public static void MapForbund(this IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/forbund").WithTags("Forbund");
-        group.MapPost("/", Register).Validated(new RegisterValidator());
+        group.MapPost("/", Register).Validated<RegisterForbundRequest>();
         group.MapGet("/{forbundId}", Get);
-        group.MapPost("/{forbundId}/members", AddMember).Validated(new AddMemberValidator());
+        group.MapPost("/{forbundId}/members", AddMember).Validated<AddMemberRequest>();
         group.MapPost("/{forbundId}/members/{memberId}/leave", RemoveMember);
-        group.MapPut("/{forbundId}/exit-reasons", SetExitReasons).Validated(new ExitReasonsValidator());
-        group.MapPost("/mergers", Merge).Validated(new MergerValidator());
+        group.MapPut("/{forbundId}/exit-reasons", SetExitReasons).Validated<ExitReasonsRequest>();
+        group.MapPost("/mergers", Merge).Validated<MergerRequest>();
     }
 
     public static string Stream(string forbundId) => EventCatalogue.StreamOf("forbund", forbundId);

@@ -55,13 +55,13 @@ public static class InsatsEndpoints
     public static void MapInsatser(this IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/insatser").WithTags("Insatser");
-        group.MapPost("/", Register).Validated(new RegisterValidator());
+        group.MapPost("/", Register).Validated<RegisterInsatsRequest>();
         group.MapGet("/", List);
         group.MapGet("/{insatsId}", Get);
-        group.MapPut("/{insatsId}/goals/{goalId}", SetGoal).Validated(new GoalValidator());
+        group.MapPut("/{insatsId}/goals/{goalId}", SetGoal).Validated<GoalRequest>();
         group.MapDelete("/{insatsId}/goals/{goalId}", RemoveGoal);
         group.MapPost("/{insatsId}/close", Close);
-        group.MapPost("/{insatsId}/occurrences", RecordOccurrence).Validated(new OccurrenceValidator());
+        group.MapPost("/{insatsId}/occurrences", RecordOccurrence).Validated<OccurrenceRequest>();
     }
 
     public static string Stream(string insatsId) => EventCatalogue.StreamOf("insats", insatsId);

@@ -69,26 +69,26 @@ public static class ParticipationEndpoints
     public static void MapParticipations(this IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/participations").WithTags("Participations");
-        group.MapPost("/", Enrol).Validated(new EnrolValidator());
+        group.MapPost("/", Enrol).Validated<EnrolRequest>();
         group.MapGet("/{participationId}", Get);
         group.MapGet("/{participationId}/timeline", Timeline);
-        group.MapPost("/{participationId}/activities", RecordActivity).Validated(new ActivityValidator());
+        group.MapPost("/{participationId}/activities", RecordActivity).Validated<ActivityRequest>();
         group.MapPost("/{participationId}/pause", (string participationId, PauseRequest r, HttpContext http, StreamCommands s, NpgsqlDataSource db, TimeProvider t, CancellationToken ct) =>
             Command(participationId, http, s, db, t, new PauseParticipation(participationId, r.On, r.Reason), false, ct));
         group.MapPost("/{participationId}/resume", (string participationId, ResumeRequest r, HttpContext http, StreamCommands s, NpgsqlDataSource db, TimeProvider t, CancellationToken ct) =>
             Command(participationId, http, s, db, t, new ResumeParticipation(participationId, r.On), false, ct));
         group.MapPost("/{participationId}/exit", (string participationId, ExitRequest r, HttpContext http, StreamCommands s, NpgsqlDataSource db, TimeProvider t, CancellationToken ct) =>
             Command(participationId, http, s, db, t, new ExitParticipant(participationId, r.ExitedOn, r.ReasonCode, r.MeansOfSupportAtExit, r.OccupationAtExit), false, ct))
-            .Validated(new ExitValidator());
+            .Validated<ExitRequest>();
         group.MapPost("/{participationId}/exit-correction", (string participationId, ExitCorrectionRequest r, HttpContext http, StreamCommands s, NpgsqlDataSource db, TimeProvider t, CancellationToken ct) =>
             Command(participationId, http, s, db, t, new CorrectExit(participationId, r.ExitedOn, r.ReasonCode, r.MeansOfSupportAtExit, r.OccupationAtExit, r.CorrectionReason), true, ct))
-            .Validated(new ExitCorrectionValidator());
+            .Validated<ExitCorrectionRequest>();
         group.MapPost("/{participationId}/enrolment-correction", (string participationId, EnrolmentCorrectionRequest r, HttpContext http, StreamCommands s, NpgsqlDataSource db, TimeProvider t, CancellationToken ct) =>
             Command(participationId, http, s, db, t, new CorrectEnrolment(participationId, r.EnrolledOn, r.Baseline, r.CorrectionReason), true, ct))
-            .Validated(new EnrolmentCorrectionValidator());
+            .Validated<EnrolmentCorrectionRequest>();
         group.MapPost("/{participationId}/registered-in-error", (string participationId, RegisteredInErrorRequest r, HttpContext http, StreamCommands s, NpgsqlDataSource db, TimeProvider t, CancellationToken ct) =>
             Command(participationId, http, s, db, t, new MarkRegisteredInError(participationId, r.CorrectionReason), true, ct))
-            .Validated(new RegisteredInErrorValidator());
+            .Validated<RegisteredInErrorRequest>();
         api.MapGet("/insatser/{insatsId}/participations", ListForInsats).WithTags("Participations");
     }
 

@@ -50,9 +50,9 @@ public static class PeopleEndpoints
     {
         var group = api.MapGroup("/people").WithTags("People");
         group.MapGet("/{participantId}/identity", GetIdentity);
-        group.MapPost("/{participantId}/erasure", Erase).Validated(new ErasureValidator());
+        group.MapPost("/{participantId}/erasure", Erase).Validated<ErasureRequest>();
         group.MapPost("/{participantId}/protected-identity", MarkProtected);
-        group.MapPost("/{participantId}/rekey", Rekey).Validated(new RekeyValidator());
+        group.MapPost("/{participantId}/rekey", Rekey).Validated<RekeyRequest>();
     }
 
     public static async Task<IResult> GetIdentity(string participantId, HttpContext http, IdentityVault vault, NpgsqlDataSource db, CancellationToken ct)

@@ -40,17 +40,17 @@ public static class ReferralEndpoints
     public static void MapReferrals(this IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/referrals").WithTags("Referrals");
-        group.MapPost("/", Receive).Validated(new ReceiveValidator());
+        group.MapPost("/", Receive).Validated<ReceiveReferralRequest>();
         group.MapGet("/{referralId}", Get);
-        group.MapPost("/{referralId}/accept", Accept).Validated(new AcceptValidator());
+        group.MapPost("/{referralId}/accept", Accept).Validated<AcceptRequest>();
         group.MapPost("/{referralId}/reject", (string referralId, DecisionRequest r, HttpContext http, StreamCommands s, TimeProvider t, CancellationToken ct) =>
-            Decide(referralId, http, s, t, new RejectReferral(referralId, r.DecidedOn, r.Reason), ct)).Validated(new DecisionValidator());
+            Decide(referralId, http, s, t, new RejectReferral(referralId, r.DecidedOn, r.Reason), ct)).Validated<DecisionRequest>();
         group.MapPost("/{referralId}/return", (string referralId, DecisionRequest r, HttpContext http, StreamCommands s, TimeProvider t, CancellationToken ct) =>
-            Decide(referralId, http, s, t, new ReturnReferral(referralId, r.DecidedOn, r.Reason), ct)).Validated(new DecisionValidator());
+            Decide(referralId, http, s, t, new ReturnReferral(referralId, r.DecidedOn, r.Reason), ct)).Validated<DecisionRequest>();
         group.MapPost("/{referralId}/completion", (string referralId, CompletionRequest r, HttpContext http, StreamCommands s, TimeProvider t, CancellationToken ct) =>
-            Decide(referralId, http, s, t, new RequestCompletion(referralId, r.RequestedOn, r.Note), ct)).Validated(new CompletionValidator());
+            Decide(referralId, http, s, t, new RequestCompletion(referralId, r.RequestedOn, r.Note), ct)).Validated<CompletionRequest>();
         group.MapPost("/{referralId}/withdraw", (string referralId, DecisionRequest r, HttpContext http, StreamCommands s, TimeProvider t, CancellationToken ct) =>
-            Decide(referralId, http, s, t, new WithdrawReferral(referralId, r.DecidedOn, r.Reason), ct)).Validated(new DecisionValidator());
+            Decide(referralId, http, s, t, new WithdrawReferral(referralId, r.DecidedOn, r.Reason), ct)).Validated<DecisionRequest>();
     }
 
     public static string Stream(string referralId) => EventCatalogue.StreamOf("referral", referralId);

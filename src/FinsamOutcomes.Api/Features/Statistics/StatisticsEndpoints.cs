@@ -56,7 +56,7 @@ public static class StatisticsEndpoints
         var group = api.MapGroup("/statistics").WithTags("Statistics");
         group.MapGet("/report", Report);
         group.MapGet("/oldest", Oldest);
-        group.MapPost("/frozen", Freeze).Validated(new FreezeValidator());
+        group.MapPost("/frozen", Freeze).Validated<FreezeRequest>();
         group.MapGet("/frozen/{frozenId}", GetFrozen);
         group.MapGet("/frozen/{frozenId}/comparison", Compare);
     }
