@@ -13,6 +13,13 @@ public interface IInlineProjection
 }
 
 /// <summary>
+/// Work that must commit or roll back with an append (an identity registered in the vault for the person the
+/// events are about, say): runs inside the append transaction after the events are inserted, before the inline
+/// projections. It does not run when the append turns out to be a retry of one already in the log.
+/// </summary>
+public delegate Task AppendTransactionWork(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken);
+
+/// <summary>
 /// The PostgreSQL event store: append with expected version, idempotent by event id, read a stream,
 /// and read the ordered feed of all events.
 /// </summary>
@@ -29,12 +36,23 @@ public sealed class PostgresEventStore(
 
     public EventTypeRegistry Registry => registry;
 
+    public Task<AppendResult> AppendAsync(
+        string streamId,
+        string streamType,
+        string forbundId,
+        ExpectedVersion expected,
+        IReadOnlyList<EventToAppend> events,
+        CancellationToken cancellationToken = default) =>
+        AppendAsync(streamId, streamType, forbundId, expected, events, null, cancellationToken);
+
+    /// <summary>Appends, and runs <paramref name="inTransaction"/> in the same transaction (see <see cref="AppendTransactionWork"/>).</summary>
     public async Task<AppendResult> AppendAsync(
         string streamId,
         string streamType,
         string forbundId,
         ExpectedVersion expected,
         IReadOnlyList<EventToAppend> events,
+        AppendTransactionWork? inTransaction,
         CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(streamId);
@@ -59,12 +77,14 @@ public sealed class PostgresEventStore(
         try
         {
             // Without inline projections the claim-and-insert statement is atomic on its own: one round trip.
-            await using var tx = _inline.Length > 0 ? await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken) : null;
+            await using var tx = _inline.Length > 0 || inTransaction is not null
+                ? await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken)
+                : null;
             var recorded = await ClaimAndInsertAsync(connection, tx, streamId, streamType, forbundId, expected, ids, types, data, metadata, events, cancellationToken);
             if (recorded.Count == 0)
             {
                 // Lost the race, or this is a retry of an append that already happened: that is success.
-                var earlier = await FindAppendedAsync(connection, tx, streamId, ids, cancellationToken);
+                var earlier = await FindAppendedAsync(connection, tx, streamId, ids, data, cancellationToken);
                 if (earlier is not null)
                 {
                     return earlier;
@@ -72,6 +92,11 @@ public sealed class PostgresEventStore(
 
                 var actual = await CurrentVersionAsync(connection, tx, streamId, cancellationToken);
                 throw new ConcurrencyConflictException(streamId, expected, actual);
+            }
+
+            if (inTransaction is not null)
+            {
+                await inTransaction(connection, tx!, cancellationToken);
             }
 
             foreach (var projection in _inline)
@@ -94,7 +119,7 @@ public sealed class PostgresEventStore(
             // or a writer that bypassed the stream row.
             if (ex.ConstraintName == "es_events_event_id_key")
             {
-                var again = await FindAppendedAsync(connection, null, streamId, ids, cancellationToken);
+                var again = await FindAppendedAsync(connection, null, streamId, ids, data, cancellationToken);
                 if (again is not null)
                 {
                     return again;
@@ -222,13 +247,22 @@ public sealed class PostgresEventStore(
             reader.GetFieldValue<DateTimeOffset>(9));
     }
 
+    /// <summary>
+    /// The earlier append these event ids belong to, or null. The same ids with other data (a different request
+    /// under a reused key) is not a retry: <see cref="IdempotencyMismatchException"/>.
+    /// </summary>
     private static async Task<AppendResult?> FindAppendedAsync(
-        NpgsqlConnection connection, NpgsqlTransaction? tx, string streamId, Guid[] ids, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction? tx, string streamId, Guid[] ids, string[] data, CancellationToken cancellationToken)
     {
         await using var cmd = new NpgsqlCommand(
-            "SELECT stream_id, min(version), max(version), max(position), count(*) FROM es_events WHERE event_id = ANY($1) GROUP BY stream_id",
+            """
+            SELECT e.stream_id, min(e.version), max(e.version), max(e.position), count(*), bool_and(e.data = u.data)
+            FROM es_events e JOIN unnest($1::uuid[], $2::jsonb[]) AS u(id, data) ON e.event_id = u.id
+            GROUP BY e.stream_id
+            """,
             connection, tx);
         cmd.Parameters.Add(new NpgsqlParameter { Value = ids });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = data, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
@@ -240,8 +274,9 @@ public sealed class PostgresEventStore(
         var maxVersion = reader.GetInt64(2);
         var maxPosition = reader.GetInt64(3);
         var count = reader.GetInt64(4);
+        var sameData = reader.GetBoolean(5);
         var moreStreams = await reader.ReadAsync(cancellationToken);
-        if (moreStreams || foundStream != streamId || count != ids.Length)
+        if (moreStreams || foundStream != streamId || count != ids.Length || !sameData)
         {
             throw new IdempotencyMismatchException(streamId);
         }

@@ -7,8 +7,11 @@ namespace FinsamOutcomes.Api.Infrastructure;
 /// <summary>
 /// Every POST under /api carries an Idempotency-Key. The first successful answer is kept per caller
 /// and key; a retry with the same key and the same request gets that answer again and appends
-/// nothing; the same key with a different request is refused (422). Event ids are also derived from
-/// the key (<see cref="StreamCommands"/>), so even a retry racing the first attempt appends nothing.
+/// nothing; the same key with a different request is refused (422). Requests with the same caller and key
+/// run one at a time (<see cref="SerialLock"/>), so of concurrent requests sharing a key exactly one is
+/// carried out and every other one is either its replay (same request) or refused with 422 (different
+/// request). Event ids are also derived from the key (<see cref="StreamCommands"/>), and the store refuses
+/// those ids with other data, so a retry after a crash that lost the stored answer appends nothing either.
 /// </summary>
 public sealed class IdempotencyMiddleware(RequestDelegate next)
 {
@@ -36,6 +39,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
         var hash = SHA256.HashData([.. Encoding.UTF8.GetBytes($"{context.Request.Path}{context.Request.QueryString}\n"), .. body]);
         var actor = Caller.From(context.User).Actor;
 
+        await using var serial = await SerialLock.AcquireAsync(dataSource, $"idempotency/{actor}/{key}", context.RequestAborted);
         if (await FindAsync(dataSource, actor, key, context.RequestAborted) is { } stored)
         {
             if (!stored.RequestHash.AsSpan().SequenceEqual(hash))

@@ -33,7 +33,8 @@ public sealed class StreamCommands(PostgresEventStore store)
         Func<TState, object, TState> evolve,
         Func<TState, IReadOnlyList<object>> decide,
         bool requireIfMatch = false,
-        CancellationToken ct = default)
+        CancellationToken ct = default,
+        AppendTransactionWork? inTransaction = null)
     {
         var ifMatch = ParseIfMatch(http.Request);
         if (requireIfMatch && ifMatch is null)
@@ -62,7 +63,7 @@ public sealed class StreamCommands(PostgresEventStore store)
             try
             {
                 var result = await store.AppendAsync(
-                    streamId, streamType, forbundId, version == 0 ? ExpectedVersion.NoStream : ExpectedVersion.Exactly(version), toAppend, ct);
+                    streamId, streamType, forbundId, version == 0 ? ExpectedVersion.NoStream : ExpectedVersion.Exactly(version), toAppend, inTransaction, ct);
                 return Done(http, new WriteOutcome(streamId, result.NextExpectedVersion, result.LastPosition, result.AlreadyAppended ? 0 : events.Count));
             }
             catch (ConcurrencyConflictException conflict) when (ifMatch is not null)

@@ -7,6 +7,7 @@ using FinsamOutcomes.Domain.Common;
 using FinsamOutcomes.Domain.People;
 using FinsamOutcomes.Domain.Participations;
 using FinsamOutcomes.Domain.Referrals;
+using FinsamOutcomes.EventStore;
 using FluentValidation;
 using Npgsql;
 
@@ -95,8 +96,9 @@ public static class ParticipationEndpoints
     public static string Stream(string participationId) => EventCatalogue.StreamOf("participation", participationId);
 
     /// <summary>
-    /// The person is resolved without touching the vault, the enrolment is decided once with a placeholder
-    /// participant (so a refused enrolment stores no identity), and only then is the identity registered.
+    /// The person is resolved without writing to the vault, the enrolment is decided once with a placeholder
+    /// participant, and the vault work (the identity registered or recognised, the referral's identity read or
+    /// erased for want of consent) commits in the append's transaction: a refused enrolment stores nothing.
     /// </summary>
     public static async Task<IResult> Enrol(
         EnrolRequest r, HttpContext http, StreamCommands streams, NpgsqlDataSource db, IdentityVault vault, TimeProvider time, CancellationToken ct)
@@ -117,13 +119,26 @@ public static class ParticipationEndpoints
 
         var participantId = person.ParticipantId;
         var identified = registerIdentity && person.HasIdentity;
+        AppendTransactionWork? vaultWork = person.HasIdentity ? vault.RevealedWork(person.ParticipantId!, caller.Actor) : null;
         if (participantId is null)
         {
             identified = registerIdentity && person.Personnummer is not null && !(r.Person?.ProtectedIdentity ?? false);
-            participantId = identified
-                ? (await vault.RegisterOrRecogniseAsync(insats.ForbundId, person.Personnummer!.Value, caller.Actor, ct,
-                    await ReferralEndpoints.PredecessorsAsync(db, insats.ForbundId, ct))).ParticipantId
-                : ReferralEndpoints.AnonymousId(http);
+            if (identified)
+            {
+                var prepared = await vault.PrepareAsync(
+                    insats.ForbundId, person.Personnummer!.Value, caller.Actor, await ReferralEndpoints.PredecessorsAsync(db, insats.ForbundId, ct), ct);
+                participantId = prepared.ParticipantId;
+                vaultWork = prepared.Work;
+            }
+            else
+            {
+                participantId = ReferralEndpoints.AnonymousId(http);
+            }
+        }
+        else if (person.HasIdentity && !registerIdentity && !await HasIdentifiedParticipationAsync(db, participantId, id, ct))
+        {
+            // declined consent (or an anonymous insats): the identity the referral brought is not kept
+            vaultWork = IdentityVault.Together(vaultWork, vault.ErasedWork(participantId, caller.Actor, "No consent to register personal data at enrolment"));
         }
 
         var alreadyActive = await IsActiveInInsatsAsync(db, participantId, r.InsatsId, id, ct);
@@ -132,18 +147,12 @@ public static class ParticipationEndpoints
         try
         {
             outcome = await streams.ExecuteAsync(http, "participation", Stream(id), insats.ForbundId, Participation.Initial, Participation.Evolve,
-                state => Participation.Decide(command, state, insats.Facts, today, alreadyActive), ct: ct);
+                state => Participation.Decide(command, state, insats.Facts, today, alreadyActive), ct: ct, inTransaction: vaultWork);
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName == ActivePersonIndex)
         {
             // a concurrent enrolment of the same person in the same insats won
             throw new RuleViolationException("already_active_in_insats", "The person already has an active participation in this insats.");
-        }
-
-        if (person.HasIdentity && !registerIdentity && !await HasIdentifiedParticipationAsync(db, participantId, id, ct))
-        {
-            // declined consent (or an anonymous insats): the identity the referral brought is not kept
-            await vault.EraseAsync(participantId, caller.Actor, "No consent to register personal data at enrolment", ct);
         }
 
         return Endpoints.Created($"/api/participations/{id}", outcome, id);
@@ -256,8 +265,8 @@ public static class ParticipationEndpoints
         }
 
         var received = decided.Received;
-        // the exact age at start comes from the personnummer in the vault when there is one (the read is audited)
-        var identity = await vault.RevealAsync(received.ParticipantId, actor, ct);
+        // the exact age at start comes from the personnummer in the vault when there is one (the read is audited with the enrolment)
+        var identity = await vault.PeekAsync(received.ParticipantId, actor, ct);
         return new EnrolledPerson(received.ParticipantId, identity, identity is not null, received.BirthYear, identity is { } known ? ExactAge(known, enrolledOn) : null);
     }
 

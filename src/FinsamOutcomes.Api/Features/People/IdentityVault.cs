@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using FinsamOutcomes.Domain.Common;
 using FinsamOutcomes.Domain.People;
+using FinsamOutcomes.EventStore;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -39,44 +40,80 @@ public sealed class IdentityVault
 
     /// <summary>
     /// The participant id of this person in this förbund: the existing one when the person is recognised
-    /// (so unique individuals can be counted), otherwise a new random id. Concurrent calls for the same new
-    /// person end with one id. For a förbund formed by a merger, a person registered in one of the förbund it
-    /// was formed from (<paramref name="predecessorIds"/>) is recognised too, so nobody is counted twice.
+    /// (so unique individuals can be counted), otherwise a new random id. For a förbund formed by a merger, a
+    /// person registered in one of the förbund it was formed from (<paramref name="predecessorIds"/>) is
+    /// recognised too, so nobody is counted twice. Registers on its own; a write that records events about the
+    /// person uses <see cref="PrepareAsync"/> so that the identity commits with the events.
     /// </summary>
     public async Task<(string ParticipantId, bool Recognised)> RegisterOrRecogniseAsync(
         string forbundId, Personnummer personnummer, string actor, CancellationToken cancellationToken = default, IReadOnlyList<string>? predecessorIds = null)
     {
+        for (var attempt = 1; ; attempt++)
+        {
+            var prepared = await PrepareAsync(forbundId, personnummer, actor, predecessorIds, cancellationToken);
+            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            try
+            {
+                await prepared.Work(connection, transaction, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return (prepared.ParticipantId, prepared.Recognised);
+            }
+            catch (RuleViolationException) when (attempt < RegisterAttempts)
+            {
+                // registered or erased concurrently: look again
+            }
+        }
+    }
+
+    /// <summary>
+    /// Looks the person up without writing anything, and returns the participant id with the vault work that
+    /// registers the identity (a new person) or records the recognition (a known one). The work runs inside the
+    /// transaction that appends the events about the person (<see cref="AppendTransactionWork"/>), so a refused
+    /// or failed write leaves no identity and no audit row, and a crash cannot leave an identity no event names.
+    /// The work refuses (409 <c>identity.changed_concurrently</c>, nothing stored) when the same person was
+    /// registered, or the recognised identity erased, by another write in between.
+    /// </summary>
+    public async Task<PreparedIdentity> PrepareAsync(
+        string forbundId, Personnummer personnummer, string actor, IReadOnlyList<string>? predecessorIds, CancellationToken cancellationToken)
+    {
         ArgumentException.ThrowIfNullOrWhiteSpace(forbundId);
         var number = Normalized(personnummer);
         EnsureFreeOfPersonnummer(actor, nameof(actor));
-        var lookupHash = LookupHash(forbundId, number);
-        var now = _time.GetUtcNow();
-
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        for (var attempt = 0; attempt < RegisterAttempts; attempt++)
+        foreach (var searchIn in new[] { forbundId }.Concat(predecessorIds ?? []))
         {
-            foreach (var (searchIn, hash) in new[] { (forbundId, lookupHash) }.Concat((predecessorIds ?? []).Select(p => (p, LookupHash(p, number)))))
+            await using var find = Command(
+                connection, null, "SELECT participant_id FROM identity_vault WHERE forbund_id = $1 AND lookup_hash = $2", searchIn, LookupHash(searchIn, number));
+            if (await find.ExecuteScalarAsync(cancellationToken) is string existing)
             {
-                // FOR SHARE: a concurrent erasure waits until this recognition is committed
-                await using var find = Command(
-                    connection,
-                    transaction,
-                    "SELECT participant_id FROM identity_vault WHERE forbund_id = $1 AND lookup_hash = $2 FOR SHARE",
-                    searchIn,
-                    hash);
-                if (await find.ExecuteScalarAsync(cancellationToken) is string existing)
-                {
-                    await AuditAsync(connection, transaction, existing, searchIn, "recognised", actor, null, now, cancellationToken);
-                    await transaction.CommitAsync(cancellationToken);
-                    return (existing, true);
-                }
+                return new PreparedIdentity(existing, true, RecogniseWork(existing, searchIn, actor));
             }
+        }
 
-            var participantId = Guid.NewGuid().ToString();
+        var participantId = Guid.NewGuid().ToString();
+        return new PreparedIdentity(participantId, false, RegisterWork(participantId, forbundId, number, personnummer.IsSamordningsnummer, actor));
+    }
+
+    private AppendTransactionWork RecogniseWork(string participantId, string forbundId, string actor) => async (connection, transaction, ct) =>
+    {
+        // FOR SHARE: a concurrent erasure waits until this recognition is committed, or has already removed the identity
+        await using var still = Command(
+            connection, transaction, "SELECT 1 FROM identity_vault WHERE participant_id = $1 AND erased_at IS NULL FOR SHARE", participantId);
+        if (await still.ExecuteScalarAsync(ct) is null)
+        {
+            throw ChangedConcurrently();
+        }
+
+        await AuditAsync(connection, transaction, participantId, forbundId, "recognised", actor, null, _time.GetUtcNow(), ct);
+    };
+
+    private AppendTransactionWork RegisterWork(string participantId, string forbundId, string number, bool isSamordningsnummer, string actor) =>
+        async (connection, transaction, ct) =>
+        {
             var sealedIdentity = Seal(participantId, number);
-            // A concurrent registration of the same person that commits first wins; the next round finds it.
-            await using (var insert = Command(
+            var now = _time.GetUtcNow();
+            await using var insert = Command(
                 connection,
                 transaction,
                 """
@@ -87,29 +124,78 @@ public sealed class IdentityVault
                 """,
                 participantId,
                 forbundId,
-                lookupHash,
+                LookupHash(forbundId, number),
                 sealedIdentity.KeyNonce,
                 sealedIdentity.WrappedKey,
                 sealedIdentity.Nonce,
                 sealedIdentity.Ciphertext,
-                personnummer.IsSamordningsnummer,
-                now))
+                isSamordningsnummer,
+                now);
+            // a concurrent registration of the same person committed first: this write is refused, a retry recognises the person
+            if (await insert.ExecuteNonQueryAsync(ct) != 1)
             {
-                if (await insert.ExecuteNonQueryAsync(cancellationToken) == 1)
-                {
-                    await AuditAsync(connection, transaction, participantId, forbundId, "registered", actor, null, now, cancellationToken);
-                    await transaction.CommitAsync(cancellationToken);
-                    return (participantId, false);
-                }
+                throw ChangedConcurrently();
             }
-        }
 
-        throw new InvalidOperationException("The identity could not be registered: it was erased and registered concurrently too many times.");
+            await AuditAsync(connection, transaction, participantId, forbundId, "registered", actor, null, now, ct);
+        };
+
+    /// <summary>Vault work that records, with the write it belongs to, that a participant's identity was read (audited).</summary>
+    public AppendTransactionWork RevealedWork(string participantId, string actor) => async (connection, transaction, ct) =>
+    {
+        EnsureFreeOfPersonnummer(actor, nameof(actor));
+        await using var insert = Command(
+            connection,
+            transaction,
+            "INSERT INTO identity_audit (participant_id, forbund_id, action, actor, reason, at) SELECT participant_id, forbund_id, 'revealed', $2, NULL, $3 FROM identity_vault WHERE participant_id = $1",
+            participantId,
+            actor,
+            _time.GetUtcNow());
+        await insert.ExecuteNonQueryAsync(ct);
+    };
+
+    /// <summary>Vault work that erases a participant's identity together with the write it belongs to.</summary>
+    public AppendTransactionWork ErasedWork(string participantId, string actor, string reason) => async (connection, transaction, ct) =>
+    {
+        EnsureFreeOfPersonnummer(reason, nameof(reason));
+        await using var command = RemoveCommand(connection, transaction, participantId, "erased", actor, reason);
+        await command.ExecuteNonQueryAsync(ct);
+    };
+
+    /// <summary>The pieces of vault work of one write, in order, as one (null when there is none).</summary>
+    public static AppendTransactionWork? Together(params AppendTransactionWork?[] works)
+    {
+        var present = works.OfType<AppendTransactionWork>().ToArray();
+        return present.Length switch
+        {
+            0 => null,
+            1 => present[0],
+            _ => async (connection, transaction, ct) =>
+            {
+                foreach (var work in present)
+                {
+                    await work(connection, transaction, ct);
+                }
+            },
+        };
     }
+
+    private static RuleViolationException ChangedConcurrently() => new(
+        "identity.changed_concurrently", "The person's identity was registered or erased by another request at the same moment; nothing was recorded. Send the request again.");
 
     /// <summary>The participant's personnummer, or null when the participant has none (anonymous, erased, protected or unknown).</summary>
     /// <exception cref="CryptographicException">The stored identity cannot be opened with the configured master key.</exception>
-    public async Task<Personnummer?> RevealAsync(string participantId, string actor, CancellationToken cancellationToken = default)
+    public Task<Personnummer?> RevealAsync(string participantId, string actor, CancellationToken cancellationToken = default) =>
+        OpenAsync(participantId, actor, audit: true, cancellationToken);
+
+    /// <summary>
+    /// The participant's personnummer without an audit row of its own: for a write that records the read with
+    /// <see cref="RevealedWork"/> in its own transaction, so a refused write leaves no audit row.
+    /// </summary>
+    public Task<Personnummer?> PeekAsync(string participantId, string actor, CancellationToken cancellationToken = default) =>
+        OpenAsync(participantId, actor, audit: false, cancellationToken);
+
+    private async Task<Personnummer?> OpenAsync(string participantId, string actor, bool audit, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(participantId);
         EnsureFreeOfPersonnummer(actor, nameof(actor));
@@ -135,7 +221,11 @@ public sealed class IdentityVault
         }
 
         var personnummer = Personnummer.Parse(Open(participantId, sealedIdentity), DateOnly.FromDateTime(_time.GetLocalNow().DateTime));
-        await AuditAsync(connection, null, participantId, forbundId, "revealed", actor, null, _time.GetUtcNow(), cancellationToken);
+        if (audit)
+        {
+            await AuditAsync(connection, null, participantId, forbundId, "revealed", actor, null, _time.GetUtcNow(), cancellationToken);
+        }
+
         return personnummer;
     }
 
@@ -233,9 +323,14 @@ public sealed class IdentityVault
 
         // One statement: the tombstone and its audit row are written together or not at all.
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = Command(
+        await using var command = RemoveCommand(connection, null, participantId, action, actor, reason);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    private NpgsqlCommand RemoveCommand(NpgsqlConnection connection, NpgsqlTransaction? transaction, string participantId, string action, string actor, string? reason) =>
+        Command(
             connection,
-            null,
+            transaction,
             """
             WITH removed AS (
                 UPDATE identity_vault
@@ -251,8 +346,6 @@ public sealed class IdentityVault
             action,
             actor,
             reason);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-    }
 
     private static async Task AuditAsync(
         NpgsqlConnection connection,
@@ -373,6 +466,9 @@ public sealed class IdentityVault
             throw new ArgumentException("The text must not contain a personnummer or anything that looks like one.", parameterName);
         }
     }
+
+    /// <summary>A person looked up in the vault: the participant id, and the work that records it with the write.</summary>
+    public sealed record PreparedIdentity(string ParticipantId, bool Recognised, AppendTransactionWork Work);
 
     private sealed record SealedIdentity(byte[] KeyNonce, byte[] WrappedKey, byte[] Nonce, byte[] Ciphertext);
 }

@@ -5,6 +5,7 @@ using FinsamOutcomes.Domain;
 using FinsamOutcomes.Domain.Beredningsgrupper;
 using FinsamOutcomes.Domain.Common;
 using FinsamOutcomes.Domain.Referrals;
+using FinsamOutcomes.EventStore;
 using FluentValidation;
 using Npgsql;
 
@@ -66,10 +67,10 @@ public static class ReferralEndpoints
 
         // the rules before the vault: a refused referral must leave no identity behind, where nothing would lead to it again
         Referral.Decide(CommandFor("", BirthYearOf(r.Person, time)), Referral.Initial, time.Today());
-        var (participantId, birthYear) = await PersonAsync(r.Person, forbundId, await PredecessorsAsync(db, forbundId, ct), caller.Actor, AnonymousId(http), vault, time, ct);
+        var (participantId, birthYear, vaultWork) = await PersonAsync(r.Person, forbundId, await PredecessorsAsync(db, forbundId, ct), caller.Actor, AnonymousId(http), vault, time, ct);
         var command = CommandFor(participantId, birthYear);
         var outcome = await streams.ExecuteAsync(http, "referral", Stream(id), forbundId, Referral.Initial, Referral.Evolve,
-            state => Referral.Decide(command, state, time.Today()), ct: ct);
+            state => Referral.Decide(command, state, time.Today()), ct: ct, inTransaction: vaultWork);
         return Endpoints.Created($"/api/referrals/{id}", outcome, id);
     }
 
@@ -101,6 +102,9 @@ public static class ReferralEndpoints
     {
         var (group, forbundId) = await GroupOfReferralAsync(streams, referralId, ct);
         RequireMember(http, group);
+        // acceptances of one beredningsgrupp are decided one at a time, so the week's count cannot go stale
+        // between reading it and appending: exactly the cap is let in without an override, however many arrive at once
+        await using var serial = await SerialLock.AcquireAsync(db, $"intake/{group.Registration.BeredningsgruppId}", ct);
         var (monday, sunday) = IntakeWeek.WeekOf(r.DecidedOn);
         await using var cmd = Sql.Command(db,
             "SELECT count(*) FROM rm_referrals WHERE beredningsgrupp_id = $1 AND status = 'accepted' AND decided_on BETWEEN $2 AND $3 AND referral_id <> $4",
@@ -137,9 +141,10 @@ public static class ReferralEndpoints
 
     /// <summary>
     /// The pseudonymous participant id: recognised from the vault for a personnummer (so the same person
-    /// is counted once across insatser), or <paramref name="anonymousId"/> without identity for anonymous or protected persons.
+    /// is counted once across insatser), or <paramref name="anonymousId"/> without identity for anonymous or protected persons;
+    /// with the vault work that must commit with the referral's events.
     /// </summary>
-    public static async Task<(string ParticipantId, int BirthYear)> PersonAsync(
+    public static async Task<(string ParticipantId, int BirthYear, AppendTransactionWork? VaultWork)> PersonAsync(
         PersonRequest person, string forbundId, IReadOnlyList<string> predecessorIds, string actor, string anonymousId, IdentityVault vault, TimeProvider time, CancellationToken ct)
     {
         if (person.Personnummer is { Length: > 0 } raw)
@@ -147,14 +152,14 @@ public static class ReferralEndpoints
             var personnummer = PeopleEndpoints.ParsePersonnummer(raw, time, "person.personnummer");
             if (!person.ProtectedIdentity)
             {
-                var (participantId, _) = await vault.RegisterOrRecogniseAsync(forbundId, personnummer, actor, ct, predecessorIds);
-                return (participantId, personnummer.BirthYear);
+                var prepared = await vault.PrepareAsync(forbundId, personnummer, actor, predecessorIds, ct);
+                return (prepared.ParticipantId, personnummer.BirthYear, prepared.Work);
             }
 
-            return (anonymousId, personnummer.BirthYear);
+            return (anonymousId, personnummer.BirthYear, null);
         }
 
-        return (anonymousId, person.BirthYear ?? throw new ValidationException([new FluentValidation.Results.ValidationFailure("person.birthYear", "Give a personnummer or a birth year.")]));
+        return (anonymousId, person.BirthYear ?? throw new ValidationException([new FluentValidation.Results.ValidationFailure("person.birthYear", "Give a personnummer or a birth year.")]), null);
     }
 
     /// <summary>A new person without identity, named from the request's Idempotency-Key: a retry of the request names the same person.</summary>
