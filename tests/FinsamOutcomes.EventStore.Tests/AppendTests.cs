@@ -168,6 +168,49 @@ public sealed class AppendTests : StoreTestBase
     }
 
     [Fact]
+    public async Task the_same_event_ids_with_other_data_are_not_a_retry_and_are_refused()
+    {
+        var ids = new[] { Guid.NewGuid(), Guid.NewGuid() };
+        await Store.AppendAsync("other-data-1", "thing", "forbund-1", ExpectedVersion.NoStream,
+            [Event(new ThingHappened("a", 1), ids[0]), Event(new ThingHappened("b", 2), ids[1])]);
+
+        await Assert.ThrowsAsync<IdempotencyMismatchException>(() => Store.AppendAsync("other-data-1", "thing", "forbund-1", ExpectedVersion.NoStream,
+            [Event(new ThingHappened("a", 1), ids[0]), Event(new ThingHappened("b", 3), ids[1])]));
+        await Assert.ThrowsAsync<IdempotencyMismatchException>(() => Store.AppendAsync("other-data-1", "thing", "forbund-1", ExpectedVersion.Any,
+            [Event(new ThingHappened("a", 1), ids[0]), Event(new ThingHappened("b", 3), ids[1])]));
+
+        Assert.Equal(2, await ScalarAsync("SELECT count(*) FROM es_events"));
+    }
+
+    [Fact]
+    public async Task work_given_to_an_append_commits_with_it_and_rolls_back_with_it()
+    {
+        await ScalarAsync("CREATE TABLE IF NOT EXISTS side_effects (stream_id text PRIMARY KEY)");
+        AppendTransactionWork Record(string streamId) => async (connection, transaction, ct) =>
+        {
+            await using var cmd = new Npgsql.NpgsqlCommand("INSERT INTO side_effects VALUES ($1)", connection, transaction);
+            cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = streamId });
+            await cmd.ExecuteNonQueryAsync(ct);
+        };
+
+        await Store.AppendAsync("work-1", "thing", "forbund-1", ExpectedVersion.NoStream, [Event(new ThingHappened("a", 1))], Record("work-1"));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Store.AppendAsync("work-2", "thing", "forbund-1", ExpectedVersion.NoStream,
+            [Event(new ThingHappened("a", 1))], async (connection, transaction, ct) =>
+            {
+                await Record("work-2")(connection, transaction, ct);
+                throw new InvalidOperationException("the work refuses");
+            }));
+        // a conflict: the work does not run
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => Store.AppendAsync("work-1", "thing", "forbund-1", ExpectedVersion.NoStream,
+            [Event(new ThingHappened("b", 2))], Record("work-1-again")));
+
+        Assert.Equal(1, await ScalarAsync("SELECT count(*) FROM side_effects"));
+        Assert.Equal(1, await ScalarAsync("SELECT count(*) FROM side_effects WHERE stream_id = 'work-1'"));
+        Assert.Equal(1, await ScalarAsync("SELECT count(*) FROM es_events"));
+        Assert.Equal(0, await ScalarAsync("SELECT count(*) FROM es_streams WHERE stream_id = 'work-2'"));
+    }
+
+    [Fact]
     public async Task an_unregistered_event_type_cannot_be_appended()
     {
         await Assert.ThrowsAsync<InvalidOperationException>(() => AppendAsync("bad-1", ExpectedVersion.NoStream, new { Anonymous = true }));
