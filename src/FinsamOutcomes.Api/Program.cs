@@ -23,6 +23,7 @@ if (loadDemo)
 var app = builder.Build();
 app.UseFinsamProblems();
 app.UseRequestLogging();
+app.UseMiddleware<PersonnummerGate>();
 app.UseFinsamOpenApi();
 app.UseAuthentication();
 app.UseAuthorization();

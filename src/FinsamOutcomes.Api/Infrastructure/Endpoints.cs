@@ -38,7 +38,10 @@ public static class Endpoints
 
     public static Caller Caller(this HttpContext http) => Infrastructure.Caller.From(http.User);
 
-    /// <summary>Free text people type ends up in events: it must not carry a personnummer (400 naming the field).</summary>
+    /// <summary>
+    /// Free text people type ends up in events: it must not carry a personnummer (400 naming the field). The
+    /// <see cref="PersonnummerGate"/> refuses it for every input already; the rule keeps validators self-describing.
+    /// </summary>
     public static IRuleBuilderOptions<T, string?> NoPersonnummer<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Must(text => !Domain.People.PersonnummerText.AppearsIn(text))
             .WithMessage("Must not contain a personnummer or anything shaped like one: personal data stays out of recorded text.");
@@ -53,7 +56,24 @@ public static class Endpoints
     {
         var key = http.Items[IdempotencyMiddleware.ItemKey] as string ?? Guid.NewGuid().ToString();
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{http.Caller().Actor}\n{key}\n{prefix}"));
-        return string.Create(CultureInfo.InvariantCulture, $"{prefix}-{Convert.ToHexStringLower(hash.AsSpan(0, 10))}");
+        return $"{prefix}-{Letters(hash)}";
+    }
+
+    /// <summary>
+    /// 16 lower-case letters (75 bits) from a hash. No digits: an id can never contain something the
+    /// personnummer gate would take for a number, so every id the service hands out can be sent back.
+    /// </summary>
+    public static string Letters(ReadOnlySpan<byte> hash)
+    {
+        var value = new System.Numerics.BigInteger(hash[..10], isUnsigned: true);
+        return string.Create(16, value, (chars, v) =>
+        {
+            for (var i = 0; i < chars.Length; i++)
+            {
+                chars[i] = (char)('a' + (int)(v % 26));
+                v /= 26;
+            }
+        });
     }
 
     public static IResult Created(string location, WriteOutcome outcome, string id) =>

@@ -29,11 +29,14 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
             return;
         }
 
-        var key = context.Request.Headers[Header].ToString();
-        if (key.Length is 0 or > 200)
+        var given = context.Request.Headers[Header].ToString();
+        if (given.Length is 0 or > 200)
         {
             throw new BadRequestHeaderException(400, "Every POST needs an Idempotency-Key header (1 to 200 characters), for example a new UUID per intended action.");
         }
+
+        // only a digest of the key is kept, in the stored answers and beside the events: a key is the client's text
+        var key = Digest(given);
 
         var body = await ReadBodyAsync(context.Request, context.RequestAborted);
         var hash = SHA256.HashData([.. Encoding.UTF8.GetBytes($"{context.Request.Path}{context.Request.QueryString}\n"), .. body]);
@@ -74,6 +77,9 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
         buffer.Position = 0;
         await buffer.CopyToAsync(original, context.RequestAborted);
     }
+
+    /// <summary>The form in which a key is kept: SHA-256, hex.</summary>
+    public static string Digest(string idempotencyKey) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(idempotencyKey)));
 
     private static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken ct)
     {

@@ -44,7 +44,7 @@ public sealed class IdentityVaultTests : IAsyncLifetime
         var again = await _vault.RegisterOrRecogniseAsync(Forbund, Personnummer.Parse("710304-9867", Today), "handlaggare-22");
 
         Assert.False(first.Recognised);
-        Assert.True(Guid.TryParse(first.ParticipantId, out _));
+        Assert.Matches("^person-[a-z]{16}$", first.ParticipantId); // letters only: nothing in an id can look like a number
         Assert.Equal((first.ParticipantId, true), again);
         Assert.Equal(
             [("registered", Actor, null), ("recognised", "handlaggare-22", null)],

@@ -91,9 +91,12 @@ public sealed class IdentityVault
             }
         }
 
-        var participantId = Guid.NewGuid().ToString();
+        var participantId = NewParticipantId();
         return new PreparedIdentity(participantId, false, RegisterWork(participantId, forbundId, number, personnummer.IsSamordningsnummer, actor));
     }
+
+    /// <summary>A random pseudonymous id, letters only (see <see cref="Api.Infrastructure.Endpoints.Letters"/>).</summary>
+    public static string NewParticipantId() => $"person-{Api.Infrastructure.Endpoints.Letters(RandomNumberGenerator.GetBytes(16))}";
 
     private AppendTransactionWork RecogniseWork(string participantId, string forbundId, string actor) => async (connection, transaction, ct) =>
     {
