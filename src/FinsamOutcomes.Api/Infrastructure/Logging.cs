@@ -20,11 +20,33 @@ public static class Logging
         builder.Services.AddSerilog((_, configuration) => Configure(configuration, builder.Configuration), writeToProviders: true);
     }
 
+    /// <summary>
+    /// ASP.NET Core's own request lines ("Request starting … GET /api/people/…") carry the raw path and query,
+    /// so they are dropped below Warning whatever the configured levels: the request log is ours, by template.
+    /// </summary>
+    private static readonly string[] RawPathSources = ["Microsoft.AspNetCore.Hosting.Diagnostics", "Microsoft.AspNetCore.Server.Kestrel"];
+
     private static LoggerConfiguration Configure(LoggerConfiguration configuration, IConfiguration settings) =>
         configuration
             .ReadFrom.Configuration(settings)
+            .Filter.ByExcluding(e => e.Level < LogEventLevel.Warning
+                && e.Properties.TryGetValue("SourceContext", out var source)
+                && source is ScalarValue { Value: string name }
+                && RawPathSources.Any(prefix => name.StartsWith(prefix, StringComparison.Ordinal)))
             .Enrich.FromLogContext()
+            .Enrich.With<NoRawPaths>()
             .WriteTo.Console(new JsonFormatter(renderMessage: true));
+
+    /// <summary>ASP.NET Core puts the raw path on every log line of a request (its logging scope's RequestPath): removed.</summary>
+    private sealed class NoRawPaths : Serilog.Core.ILogEventEnricher
+    {
+        public void Enrich(LogEvent logEvent, Serilog.Core.ILogEventPropertyFactory propertyFactory)
+        {
+            logEvent.RemovePropertyIfPresent("RequestPath");
+            logEvent.RemovePropertyIfPresent("QueryString");
+            logEvent.RemovePropertyIfPresent("Path");
+        }
+    }
 
     /// <summary>The route template a request matched, or a fixed word: never the path as sent.</summary>
     public static string RouteOf(HttpContext context) =>
