@@ -11,7 +11,7 @@ namespace FinsamOutcomes.Api.Tests.Infrastructure;
 /// The real service over in-process HTTP, on its own freshly created PostgreSQL database, with every
 /// log entry captured so tests can look for personal data in it.
 /// </summary>
-public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
+public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public string ConnectionString { get; private set; } = null!;
 

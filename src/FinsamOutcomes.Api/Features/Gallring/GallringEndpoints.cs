@@ -1,6 +1,8 @@
+using System.Globalization;
 using FinsamOutcomes.Api.Infrastructure;
 using FluentValidation;
 using FluentValidation.Results;
+using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 
 namespace FinsamOutcomes.Api.Features.Gallring;
@@ -36,10 +38,13 @@ public static class GallringEndpoints
     /// Erasures (not removals for protected identity: that a person has one is itself sensitive) whose day, in Swedish
     /// time, lies in [from, to]; both optional. Oldest first.
     /// </summary>
-    public static async Task<IResult> ListErasures(string forbundId, DateOnly? from, DateOnly? to, HttpContext http, NpgsqlDataSource db, CancellationToken ct)
+    public static async Task<IResult> ListErasures(
+        string forbundId, [FromQuery(Name = "from")] string? fromText, [FromQuery(Name = "to")] string? toText, HttpContext http, NpgsqlDataSource db, CancellationToken ct)
     {
         var caller = http.Caller();
         caller.Require(caller.Is(Roles.Administrator) && caller.InForbund(forbundId), "this förbund");
+        var from = Day(fromText, "from");
+        var to = Day(toText, "to");
         if (from is { } f && to is { } t && f > t)
         {
             throw new ValidationException([new ValidationFailure("from", "The period's first day lies after its last day.")]);
@@ -80,6 +85,12 @@ public static class GallringEndpoints
 
         return Results.Ok(new ErasureList(forbundId, from, to, erasures));
     }
+
+    /// <summary>A query's day as YYYY-MM-DD (400 naming the field otherwise); null when not given.</summary>
+    private static DateOnly? Day(string? text, string field) =>
+        string.IsNullOrEmpty(text) ? null
+        : DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day
+        : throw new ValidationException([new ValidationFailure(field, "Use a date as YYYY-MM-DD.")]);
 
     /// <summary>Midnight of the day in Swedish time, as UTC; null for no bound.</summary>
     private static object? StartOfDay(DateOnly? day) => day is { } d
