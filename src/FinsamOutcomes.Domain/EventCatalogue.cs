@@ -17,6 +17,7 @@ public static class EventCatalogue
         (typeof(ExitReasonsSet), "forbund.exit_reasons_set.v1"),
         (typeof(ForbundMergedInto), "forbund.merged_into.v1"),
         (typeof(ForbundFormedByMerger), "forbund.formed_by_merger.v1"),
+        (typeof(RetentionRuleSet), "forbund.retention_rule_set.v1"),
 
         (typeof(InsatsRegistered), "insats.registered.v1"),
         (typeof(InsatsGoalSet), "insats.goal_set.v1"),

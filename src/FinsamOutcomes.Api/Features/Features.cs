@@ -1,5 +1,6 @@
 using FinsamOutcomes.Api.Features.Beredningsgrupper;
 using FinsamOutcomes.Api.Features.Forbund;
+using FinsamOutcomes.Api.Features.Gallring;
 using FinsamOutcomes.Api.Features.Insatser;
 using FinsamOutcomes.Api.Features.Operations;
 using FinsamOutcomes.Api.Features.Participations;
@@ -25,6 +26,7 @@ public static class Features
         services.AddSingleton<IInlineProjection, ReferralReadModel>();
         services.AddSingleton<IInlineProjection, ParticipationReadModel>();
         builder.AddPeople();
+        builder.AddGallring();
         services.AddStatistics();
         services.Configure<StatisticsOptions>(builder.Configuration.GetSection("Statistics"));
     }
@@ -38,6 +40,7 @@ public static class Features
         api.MapReferrals();
         api.MapParticipations();
         api.MapPeople();
+        api.MapGallring();
         api.MapStatistics();
         api.MapOperations();
     }

@@ -25,15 +25,25 @@ public sealed record MergeInto(string ForbundId, string SuccessorId, DateOnly On
 /// <summary>On the successor's stream: registers the förbund formed by the merger, with the default exit reasons.</summary>
 public sealed record FormByMerger(string ForbundId, string Name, IReadOnlyList<string> PredecessorIds, DateOnly On) : ForbundCommand(ForbundId);
 
+/// <summary>
+/// The förbund's gallring rule: identities are erased <paramref name="MonthsAfterEnd"/> months after the end of the
+/// person's last participation or referral. The reason names the förbund's decision (its dokumenthanteringsplan).
+/// </summary>
+public sealed record SetRetentionRule(string ForbundId, int MonthsAfterEnd, string Reason) : ForbundCommand(ForbundId);
+
 /// <summary>A membership; LeftOn is set once the member has left.</summary>
 public sealed record Membership(MemberJoined Joined, DateOnly? LeftOn);
 
-/// <summary>The förbund as registered, its memberships by member id, its exit reasons, and the merger that formed it if any.</summary>
+/// <summary>
+/// The förbund as registered, its memberships by member id, its exit reasons, the merger that formed it if any, and its
+/// gallring rule if one is set.
+/// </summary>
 public sealed record ForbundDetails(
     ForbundRegistered Registration,
     ImmutableDictionary<string, Membership> Members,
     IReadOnlyList<ExitReasonDefinition> ExitReasons,
-    ForbundFormedByMerger? FormedBy);
+    ForbundFormedByMerger? FormedBy,
+    RetentionRuleSet? Retention = null);
 
 public abstract record ForbundState
 {
@@ -53,6 +63,9 @@ public abstract record ForbundState
 public static class ForbundAggregate
 {
     public static ForbundState Initial { get; } = new NotRegistered();
+
+    /// <summary>The longest retention a rule may set: 50 years.</summary>
+    public const int MaxRetentionMonths = 600;
 
     /// <summary>The exit reasons a förbund starts with; every arbete and studier reason counts as positive.</summary>
     public static IReadOnlyList<ExitReasonDefinition> DefaultExitReasons { get; } =
@@ -79,6 +92,7 @@ public static class ForbundAggregate
     {
         (NotRegistered, ForbundRegistered e) => new Registered(new ForbundDetails(e, ImmutableDictionary<string, Membership>.Empty, [], null)),
         (_, ExitReasonsSet e) => With(state, forbund => forbund with { ExitReasons = e.Reasons }),
+        (_, RetentionRuleSet e) => With(state, forbund => forbund with { Retention = e }),
         (_, MemberJoined e) => With(state, forbund => forbund with { Members = forbund.Members.SetItem(e.MemberId, new Membership(e, null)) }),
         (_, MemberLeft e) => With(state, forbund => forbund.Members.TryGetValue(e.MemberId, out var member)
             ? forbund with { Members = forbund.Members.SetItem(e.MemberId, member with { LeftOn = e.To }) }
@@ -95,6 +109,7 @@ public static class ForbundAggregate
         AddMember c => Handle(c, Current(state)),
         RemoveMember c => Handle(c, Details(state)),
         SetExitReasons c => Handle(c, Current(state)),
+        SetRetentionRule c => Handle(c, Current(state)),
         MergeInto c => Handle(c, state),
         _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown förbund command."),
     };
@@ -196,6 +211,22 @@ public static class ForbundAggregate
             "exit_category_missing",
             "Each of the four exit categories needs at least one exit reason.");
         return [new ExitReasonsSet(c.ForbundId, c.Reasons)];
+    }
+
+    private static IReadOnlyList<object> Handle(SetRetentionRule c, ForbundDetails forbund)
+    {
+        var set = new RetentionRuleSet(c.ForbundId, c.MonthsAfterEnd, c.Reason);
+        if (forbund.Retention == set)
+        {
+            return Nothing;
+        }
+
+        Require(
+            c.MonthsAfterEnd is >= 1 and <= MaxRetentionMonths,
+            "invalid_retention",
+            $"The retention time must be between 1 and {MaxRetentionMonths} months.");
+        RequireReason(c.Reason);
+        return [set];
     }
 
     private static IReadOnlyList<object> Handle(MergeInto c, ForbundState state)

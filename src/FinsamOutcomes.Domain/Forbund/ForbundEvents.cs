@@ -24,3 +24,9 @@ public sealed record ForbundMergedInto(string ForbundId, string SuccessorId, Dat
 
 /// <summary>forbund.formed_by_merger.v1 (on the successor's stream): which förbund it was formed from, and when.</summary>
 public sealed record ForbundFormedByMerger(string ForbundId, IReadOnlyList<string> PredecessorIds, DateOnly On);
+
+/// <summary>
+/// forbund.retention_rule_set.v1: the förbund's gallring rule from its dokumenthanteringsplan. A participant's identity is
+/// erased once this many months have passed since the end of the last of their participations and referrals.
+/// </summary>
+public sealed record RetentionRuleSet(string ForbundId, int MonthsAfterEnd, string Reason);

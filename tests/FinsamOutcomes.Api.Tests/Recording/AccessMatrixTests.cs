@@ -96,6 +96,9 @@ public sealed class AccessMatrixTests(AccessWorld world) : IClassFixture<AccessW
         }),
         new("PUT /api/forbund/{id}/exit-reasons", "PUT", ForbundAdministrators, w => Task.FromResult(new Call($"/api/forbund/{w.Home.ForbundId}/exit-reasons",
             new { reasons = w.DefaultExitReasons }))),
+        new("PUT /api/forbund/{id}/retention", "PUT", ForbundAdministrators, w => Task.FromResult(new Call($"/api/forbund/{w.Home.ForbundId}/retention",
+            new { monthsAfterEnd = 600, reason = "Dokumenthanteringsplan §4" }))),
+        new("GET /api/forbund/{id}/erasures", "GET", ForbundAdministrators, w => Task.FromResult(new Call($"/api/forbund/{w.Home.ForbundId}/erasures?from=2024-01-01"))),
         new("POST /api/forbund/mergers", "POST", [NationalAdministrator], async w =>
         {
             var predecessors = new List<string>();

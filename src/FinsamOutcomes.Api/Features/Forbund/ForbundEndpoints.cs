@@ -16,13 +16,18 @@ public sealed record RemoveMemberRequest(DateOnly To);
 
 public sealed record ExitReasonsRequest(IReadOnlyList<ExitReasonDefinition> Reasons);
 
+/// <summary>The förbund's gallring rule: identities are erased this many months after the end of a person's last participation or referral.</summary>
+public sealed record RetentionRequest(int MonthsAfterEnd, string Reason);
+
+public sealed record RetentionView(int MonthsAfterEnd, string Reason);
+
 public sealed record MergerRequest(string Name, IReadOnlyList<string> PredecessorIds, DateOnly On, string? SuccessorId = null);
 
 public sealed record MemberView(string MemberId, MemberKind Kind, string Name, DateOnly From, DateOnly? To);
 
 public sealed record ForbundView(
     string ForbundId, string Name, DateOnly RegisteredOn, IReadOnlyList<MemberView> Members, IReadOnlyList<ExitReasonDefinition> ExitReasons,
-    IReadOnlyList<string> PredecessorIds, string? SuccessorId, DateOnly? MergedOn, long Version);
+    IReadOnlyList<string> PredecessorIds, string? SuccessorId, DateOnly? MergedOn, RetentionView? Retention, long Version);
 
 /// <summary>
 /// POST /api/forbund                               register a förbund (national administrator)
@@ -30,6 +35,7 @@ public sealed record ForbundView(
 /// POST /api/forbund/{id}/members                  a member part joins
 /// POST /api/forbund/{id}/members/{memberId}/leave a member part leaves
 /// PUT  /api/forbund/{id}/exit-reasons             the förbund's exit reasons and which are positive
+/// PUT  /api/forbund/{id}/retention                the förbund's gallring rule (months after the end of a person's last participation)
 /// POST /api/forbund/mergers                       several förbund become one; their insatser move with them
 /// </summary>
 public static class ForbundEndpoints
@@ -42,6 +48,7 @@ public static class ForbundEndpoints
         group.MapPost("/{forbundId}/members", AddMember).Validated<AddMemberRequest>();
         group.MapPost("/{forbundId}/members/{memberId}/leave", RemoveMember);
         group.MapPut("/{forbundId}/exit-reasons", SetExitReasons).Validated<ExitReasonsRequest>();
+        group.MapPut("/{forbundId}/retention", SetRetention).Validated<RetentionRequest>();
         group.MapPost("/mergers", Merge).Validated<MergerRequest>();
     }
 
@@ -71,7 +78,8 @@ public static class ForbundEndpoints
         return Results.Ok(new ForbundView(
             forbundId, details.Registration.Name, details.Registration.RegisteredOn,
             details.Members.Values.Select(m => new MemberView(m.Joined.MemberId, m.Joined.Kind, m.Joined.Name, m.Joined.From, m.LeftOn)).OrderBy(m => m.MemberId, StringComparer.Ordinal).ToArray(),
-            details.ExitReasons, details.FormedBy?.PredecessorIds ?? [], merged?.SuccessorId, merged?.On, version));
+            details.ExitReasons, details.FormedBy?.PredecessorIds ?? [], merged?.SuccessorId, merged?.On,
+            details.Retention is { } rule ? new RetentionView(rule.MonthsAfterEnd, rule.Reason) : null, version));
     }
 
     public static async Task<IResult> AddMember(string forbundId, AddMemberRequest request, HttpContext http, StreamCommands streams, CancellationToken ct)
@@ -92,6 +100,13 @@ public static class ForbundEndpoints
     {
         RequireAdministrator(http, forbundId);
         var outcome = await Write(http, streams, forbundId, new Domain.Forbund.SetExitReasons(forbundId, request.Reasons), ct);
+        return Endpoints.Written(outcome, forbundId);
+    }
+
+    public static async Task<IResult> SetRetention(string forbundId, RetentionRequest request, HttpContext http, StreamCommands streams, CancellationToken ct)
+    {
+        RequireAdministrator(http, forbundId);
+        var outcome = await Write(http, streams, forbundId, new SetRetentionRule(forbundId, request.MonthsAfterEnd, request.Reason), ct);
         return Endpoints.Written(outcome, forbundId);
     }
 
@@ -181,6 +196,15 @@ public static class ForbundEndpoints
                 reason.RuleFor(x => x.Label).NotEmpty().MaximumLength(200).NoPersonnummer();
                 reason.RuleFor(x => x.Category).IsInEnum();
             });
+        }
+    }
+
+    private sealed class RetentionValidator : AbstractValidator<RetentionRequest>
+    {
+        public RetentionValidator()
+        {
+            RuleFor(r => r.MonthsAfterEnd).InclusiveBetween(1, ForbundAggregate.MaxRetentionMonths);
+            RuleFor(r => r.Reason).NotEmpty().MaximumLength(500).NoPersonnummer();
         }
     }
 

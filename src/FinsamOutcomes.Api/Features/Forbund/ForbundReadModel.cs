@@ -6,7 +6,7 @@ using Npgsql;
 
 namespace FinsamOutcomes.Api.Features.Forbund;
 
-/// <summary>Keeps rm_forbund and rm_forbund_members inside the append transaction.</summary>
+/// <summary>Keeps rm_forbund (with the retention rule the gallring job reads) and rm_forbund_members inside the append transaction.</summary>
 public sealed class ForbundReadModel(EventTypeRegistry registry) : IInlineProjection
 {
     public async Task ApplyAsync(NpgsqlConnection c, NpgsqlTransaction tx, IReadOnlyList<RecordedEvent> events, CancellationToken ct)
@@ -32,6 +32,10 @@ public sealed class ForbundReadModel(EventTypeRegistry registry) : IInlineProjec
                     break;
                 case ForbundMergedInto m:
                     await Sql.ExecuteAsync(c, tx, "UPDATE rm_forbund SET successor_id = $2, merged_on = $3 WHERE forbund_id = $1", ct, m.ForbundId, m.SuccessorId, m.On);
+                    break;
+                case RetentionRuleSet r:
+                    await Sql.ExecuteAsync(c, tx, "UPDATE rm_forbund SET retention_months = $2, retention_reason = $3 WHERE forbund_id = $1", ct,
+                        r.ForbundId, r.MonthsAfterEnd, r.Reason);
                     break;
                 case ForbundFormedByMerger f:
                     await Sql.ExecuteAsync(c, tx, "UPDATE rm_forbund SET predecessor_ids = $2 WHERE forbund_id = $1", ct, f.ForbundId, f.PredecessorIds.ToArray());

@@ -474,4 +474,63 @@ public sealed class IdentityVault
     public sealed record PreparedIdentity(string ParticipantId, bool Recognised, AppendTransactionWork Work);
 
     private sealed record SealedIdentity(byte[] KeyNonce, byte[] WrappedKey, byte[] Nonce, byte[] Ciphertext);
+
+    /// <summary>
+    /// Erasure after the retention time (gallring): as <see cref="EraseAsync"/>, but the identity is first locked against a
+    /// concurrent recognition, and it is erased only when <paramref name="stillDue"/>, asked inside the same transaction
+    /// after the lock (so it sees everything committed before), still says so. A recognition that arrives meanwhile waits
+    /// and then finds no identity, so it registers the person anew. Returns false when nothing was erased.
+    /// </summary>
+    public async Task<bool> EraseWhenStillDueAsync(
+        string participantId,
+        string actor,
+        string reason,
+        Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task<bool>> stillDue,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(participantId);
+        ArgumentNullException.ThrowIfNull(stillDue);
+        EnsureFreeOfPersonnummer(actor, nameof(actor));
+        EnsureFreeOfPersonnummer(reason, nameof(reason));
+
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var select = Command(
+            connection,
+            transaction,
+            "SELECT participant_id FROM identity_vault WHERE participant_id = $1 AND erased_at IS NULL FOR UPDATE",
+            participantId))
+        {
+            if (await select.ExecuteScalarAsync(cancellationToken) is null)
+            {
+                return false;
+            }
+        }
+
+        if (!await stillDue(connection, transaction, cancellationToken))
+        {
+            return false;
+        }
+
+        await using var command = Command(
+            connection,
+            transaction,
+            """
+            WITH removed AS (
+                UPDATE identity_vault
+                SET lookup_hash = NULL, key_nonce = NULL, wrapped_key = NULL, nonce = NULL, ciphertext = NULL,
+                    is_samordningsnummer = NULL, erased_at = $2
+                WHERE participant_id = $1 AND erased_at IS NULL
+                RETURNING participant_id, forbund_id)
+            INSERT INTO identity_audit (participant_id, forbund_id, action, actor, reason, at)
+            SELECT participant_id, forbund_id, 'erased', $3, $4, $2 FROM removed
+            """,
+            participantId,
+            _time.GetUtcNow(),
+            actor,
+            reason);
+        var erased = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        await transaction.CommitAsync(cancellationToken);
+        return erased;
+    }
 }
