@@ -21,8 +21,9 @@ if (loadDemo)
 }
 
 var app = builder.Build();
-app.UseFinsamProblems();
+// outermost, so the request log records the status the client got after the problem mapping
 app.UseRequestLogging();
+app.UseFinsamProblems();
 app.UseMiddleware<PersonnummerGate>();
 app.UseFinsamOpenApi();
 app.UseAuthentication();

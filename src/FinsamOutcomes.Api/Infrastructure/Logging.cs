@@ -48,12 +48,23 @@ public static class Logging
         }
     }
 
-    /// <summary>The route template a request matched, or a fixed word: never the path as sent.</summary>
+    private const string RouteItem = "finsam.route";
+
+    /// <summary>
+    /// The route template a request matched, or a fixed word: never the path as sent. Kept from before the
+    /// problem mapping, which clears the endpoint when it writes an error.
+    /// </summary>
     public static string RouteOf(HttpContext context) =>
-        (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)";
+        context.Items[RouteItem] as string ?? (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)";
 
     public static IApplicationBuilder UseRequestLogging(this IApplicationBuilder app) =>
-        app.UseSerilogRequestLogging(options =>
+        app.Use((context, next) =>
+        {
+            // routing has chosen the endpoint already (WebApplication routes first)
+            context.Items[RouteItem] = RouteOf(context);
+            return next(context);
+        })
+        .UseSerilogRequestLogging(options =>
         {
             options.MessageTemplate = "HTTP {RequestMethod} {Route} responded {StatusCode} in {Elapsed:0.0} ms";
             options.GetMessageTemplateProperties = (context, _, elapsed, status) =>

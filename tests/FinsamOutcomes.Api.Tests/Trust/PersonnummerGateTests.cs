@@ -162,7 +162,11 @@ public sealed class PersonnummerGateTests(VerboseLogApiFactory factory) : IClass
         await analyst.GetAsync($"/api/statistics/report?scope=kommun&forbundId={s.ForbundId}&kommun={Ten}&period=2024");
         await s.CaseWorker.GetAsync($"/no/such/route/{Twelve}?q={Ten}");
 
+        Assert.Equal(HttpStatusCode.NotFound, (await s.CaseWorker.GetAsync("/api/participations/participation-nosuchone")).StatusCode);
+
         Assert.Contains(factory.Logs.Entries, e => e.Contains("/api/people/{participantId}/identity", StringComparison.Ordinal));
+        // the status logged is the one the client got (the request log sits outside the problem mapping)
+        Assert.Contains(factory.Logs.Entries, e => e.Contains("/api/participations/{participationId}", StringComparison.Ordinal) && e.Contains("responded 404", StringComparison.Ordinal));
         Assert.Contains(factory.Logs.Entries, e => e.Contains("/api/statistics/report", StringComparison.Ordinal));
         Assert.DoesNotContain(factory.Logs.Entries, e => e.Contains("810716", StringComparison.Ordinal));
         await AssertNowhereAsync();

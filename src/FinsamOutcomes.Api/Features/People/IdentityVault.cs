@@ -512,23 +512,7 @@ public sealed class IdentityVault
             return false;
         }
 
-        await using var command = Command(
-            connection,
-            transaction,
-            """
-            WITH removed AS (
-                UPDATE identity_vault
-                SET lookup_hash = NULL, key_nonce = NULL, wrapped_key = NULL, nonce = NULL, ciphertext = NULL,
-                    is_samordningsnummer = NULL, erased_at = $2
-                WHERE participant_id = $1 AND erased_at IS NULL
-                RETURNING participant_id, forbund_id)
-            INSERT INTO identity_audit (participant_id, forbund_id, action, actor, reason, at)
-            SELECT participant_id, forbund_id, 'erased', $3, $4, $2 FROM removed
-            """,
-            participantId,
-            _time.GetUtcNow(),
-            actor,
-            reason);
+        await using var command = RemoveCommand(connection, transaction, participantId, "erased", actor, reason);
         var erased = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
         await transaction.CommitAsync(cancellationToken);
         return erased;
