@@ -38,7 +38,9 @@ public static class Health
             var projections = await monitor.GetStatusAsync(ct);
             var ready = migrated && projections.All(p => p.Healthy);
             var limits = monitor.LagLimits;
-            var problems = projections.Where(p => !p.Healthy).Select(p => $"projection {p.Name}: {p.Problem}").ToList();
+            var problems = projections.Where(p => !p.Healthy).Select(p => p.ExceededLimits is { Count: > 0 } exceeded
+                ? $"projection {p.Name}: {p.Problem} (limits: {string.Join(", ", exceeded.Select(l => $"{SettingsSection}:{l}"))})"
+                : $"projection {p.Name}: {p.Problem}").ToList();
             if (!migrated)
             {
                 problems.Insert(0, "migrations pending");
