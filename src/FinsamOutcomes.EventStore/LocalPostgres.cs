@@ -165,6 +165,7 @@ public sealed class LocalPostgres : IAsyncDisposable
             {
                 try
                 {
+                    RemoveZombieLockFile();
                     await PgCtlStartAsync(cancellationToken);
                     Interlocked.Increment(ref _restarts);
                     _logger.LogWarning("Local PostgreSQL started again on port {Port} after crash recovery", Port);
@@ -210,22 +211,70 @@ public sealed class LocalPostgres : IAsyncDisposable
         return PgAsync("pg_ctl", ["-D", DataDirectory, "-l", Path.Combine(DataDirectory, "server.log"), "-o", string.Join(' ', settings), "-w", "-t", "60", "start"], ct);
     }
 
-    private static bool ProcessIsAlive(int pid)
+    /// <summary>
+    /// A killed postmaster stays a zombie until its parent reaps it, and where nothing reaps orphans (a container
+    /// whose first process does not) that is forever; PostgreSQL takes the zombie for a running server and refuses
+    /// to start. The lock file is removed only when its postmaster is a zombie and no process of the dead server
+    /// (a backend still attached to the old shared memory) is alive, which is the guard the lock file stands for.
+    /// </summary>
+    private void RemoveZombieLockFile()
     {
-        var stat = $"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat";
-        if (Directory.Exists("/proc/self"))
+        if (PostmasterPid(DataDirectory) is not { } pid || ReadState(pid) is not 'Z' || HasLiveChildren(pid))
         {
+            return;
+        }
+
+        _logger.LogWarning("Removing the lock file of the dead local PostgreSQL (a zombie, pid {Pid}, with no processes left)", pid);
+        File.Delete(Path.Combine(DataDirectory, "postmaster.pid"));
+    }
+
+    /// <summary>The process state letter from /proc (R, S, Z…), or null when there is no such process or no /proc.</summary>
+    private static char? ReadState(int pid)
+    {
+        try
+        {
+            var text = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
+            return text[(text.LastIndexOf(')') + 2)..].FirstOrDefault();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
+    private static bool HasLiveChildren(int pid)
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var child))
+            {
+                continue;
+            }
+
             try
             {
-                // "pid (comm) S ...": the state follows the last ')'; Z (zombie) and X (dead) are gone
-                var text = File.ReadAllText(stat);
-                var state = text[(text.LastIndexOf(')') + 2)..].FirstOrDefault();
-                return state is not ('Z' or 'X' or '\0');
+                var text = File.ReadAllText(Path.Combine(dir, "stat"));
+                var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+                if (fields.Length > 1 && fields[0] is not ("Z" or "X") && fields[1] == pid.ToString(CultureInfo.InvariantCulture))
+                {
+                    return true;
+                }
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                return false;
+                // the process ended while we looked
             }
+        }
+
+        return false;
+    }
+
+    private static bool ProcessIsAlive(int pid)
+    {
+        if (Directory.Exists("/proc/self"))
+        {
+            // Z (zombie) and X (dead) are gone, whatever kill(pid, 0) says
+            return ReadState(pid) is { } state && state is not ('Z' or 'X');
         }
 
         try
@@ -251,6 +300,11 @@ public sealed class LocalPostgres : IAsyncDisposable
         try
         {
             await PgAsync("pg_ctl", ["-D", DataDirectory, "-m", "fast", "-w", "stop"], CancellationToken.None);
+        }
+        catch (InvalidOperationException ex) when (!IsRunning())
+        {
+            // pg_ctl gives up when the postmaster is gone but its lock file is not; the next start recovers from the WAL
+            _logger.LogWarning("Local PostgreSQL ended before a clean shutdown was confirmed ({Error}); the next start runs crash recovery", ex.Message);
         }
         catch (InvalidOperationException ex)
         {
