@@ -8,6 +8,7 @@ using FinsamOutcomes.Api.Infrastructure;
 using FinsamOutcomes.Api.Tests.Infrastructure;
 using FinsamOutcomes.Api.Tests.Recording;
 using FinsamOutcomes.EventStore;
+using FinsamOutcomes.EventStore.Projections;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Xunit.Abstractions;
@@ -148,6 +149,15 @@ public sealed class CrashRecoveryTests(CrashApiFactory factory, ITestOutputHelpe
             """);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"orphan identities: {orphans}"));
         Assert.Equal(0, orphans);
+
+        // the projection runner came through the restart: it reaches the head and its facts match the write side
+        var monitor = factory.Services.GetRequiredService<ProjectionMonitor>();
+        var head = (await monitor.GetLogStatusAsync()).HeadPosition;
+        Assert.True(await monitor.WaitForAsync(head, PhaseDeadline), "the statistics projection did not catch up after the restart");
+        Assert.All(await monitor.GetStatusAsync(), p => Assert.True(p.Healthy, $"{p.Name}: {p.Problem}"));
+        Assert.Equal(
+            await CountAsync(db, "SELECT count(*) FROM rm_participations WHERE status = 'exited'"),
+            await CountAsync(db, "SELECT count(*) FROM stats_participations WHERE valid_to_pos IS NULL AND exited_on IS NOT NULL"));
     }
 
     /// <summary>Enrols a new person, then exits the participation; each write retried with its own Idempotency-Key until acknowledged.</summary>
