@@ -288,14 +288,20 @@ public sealed class LocalPostgres : IAsyncDisposable
         }
     }
 
-    public async Task StopAsync()
+    /// <summary>Stops the server (fast shutdown) for good; every caller, also a concurrent one, waits until it has stopped.</summary>
+    public Task StopAsync()
     {
-        if (_stopped)
+        lock (_startLock)
         {
-            return;
+            _stopped = true;
+            return _stopping ??= StopOnceAsync();
         }
+    }
 
-        _stopped = true;
+    private Task? _stopping;
+
+    private async Task StopOnceAsync()
+    {
         await _startLock.WaitAsync();
         try
         {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using FinsamOutcomes.Api.Tests.Infrastructure;
 using FinsamOutcomes.EventStore;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FinsamOutcomes.Api.Tests.Durability;
 
@@ -26,12 +27,20 @@ public sealed class CrashApiFactory : ApiFactory
 
     public override async Task DisposeAsync()
     {
+        LocalPostgres? server = null;
         try
         {
+            server = Services.GetService<LocalPostgres>();
             await base.DisposeAsync();
         }
         finally
         {
+            // the host's stop may still be under way when the factory's dispose returns: wait for it
+            if (server is not null)
+            {
+                await server.StopAsync();
+            }
+
             EndLeftoverServer();
             try
             {
@@ -46,7 +55,7 @@ public sealed class CrashApiFactory : ApiFactory
         }
     }
 
-    /// <summary>A server this factory's host started but did not stop (the host failed to build or start).</summary>
+    /// <summary>A server this factory's host started but did not stop (the host failed to build or start): SIGKILL, as a crash would.</summary>
     private void EndLeftoverServer()
     {
         if (LocalPostgres.PostmasterPid(DataDirectory) is not { } pid)

@@ -64,6 +64,7 @@ public sealed class CrashRecoveryTests(CrashApiFactory factory, ITestOutputHelpe
 
         var acknowledgedAtKill = Volatile.Read(ref _acknowledgedWrites);
         var notReadyAnswers = 0;
+        var recoveringAnswers = 0;
         var ready = false;
         while (!ready && sinceKill.Elapsed < ReadyDeadline)
         {
@@ -76,6 +77,10 @@ public sealed class CrashRecoveryTests(CrashApiFactory factory, ITestOutputHelpe
                 var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
                 Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
                 Assert.Equal("not_ready", body.GetProperty("status").GetString());
+                if (body.TryGetProperty("database", out var database) && database.GetString() == "recovering")
+                {
+                    recoveringAnswers++;
+                }
             }
 
             if (!ready)
@@ -86,6 +91,8 @@ public sealed class CrashRecoveryTests(CrashApiFactory factory, ITestOutputHelpe
 
         var timeToReady = sinceKill.Elapsed;
         Assert.True(ready, $"/health/ready did not answer 200 from a restarted server within {ReadyDeadline.TotalSeconds} s of the kill");
+        // asked right after the kill, before the watchdog can have restarted anything: the server is reported as recovering
+        Assert.True(recoveringAnswers > 0, "/health/ready never said the database was recovering");
         var acknowledgedAtReady = Volatile.Read(ref _acknowledgedWrites);
         Assert.True(await UntilAsync(() => Volatile.Read(ref _acknowledgedWrites) >= acknowledgedAtReady + WritesAfterReady, PhaseDeadline),
             "writers made too little progress after the restart");
@@ -96,7 +103,7 @@ public sealed class CrashRecoveryTests(CrashApiFactory factory, ITestOutputHelpe
         var exits = _acknowledged.Where(a => a.Value.Exited).Select(a => a.Key).ToArray();
         var refusals = string.Join(", ", _refusals.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => $"{r.Key} x{r.Value}"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"acknowledged writes: {_acknowledgedWrites} ({enrolments.Length} enrolments, {exits.Length} exits); {acknowledgedAtKill} before the kill; ready again {timeToReady.TotalSeconds:0.0} s after the kill ({notReadyAnswers} not-ready answers); refusals: {refusals}"));
+            $"acknowledged writes: {_acknowledgedWrites} ({enrolments.Length} enrolments, {exits.Length} exits); {acknowledgedAtKill} before the kill; ready again {timeToReady.TotalSeconds:0.0} s after the kill ({notReadyAnswers} not-ready answers, {recoveringAnswers} of them recovering); refusals: {refusals}"));
 
         // never a 500: the outage is a 503 (or a broken connection), nothing else
         Assert.DoesNotContain(_refusals.Keys, k => k.StartsWith("500", StringComparison.Ordinal));
