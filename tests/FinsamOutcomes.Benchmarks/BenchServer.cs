@@ -34,7 +34,8 @@ internal sealed class BenchServer : IAsyncDisposable
         var folder = Path.Combine(Path.GetTempPath(), $"finsam-bench-{Guid.NewGuid():N}");
         try
         {
-            var local = await LocalPostgres.StartAsync(folder, cancellationToken: ct);
+            // fsync off, as docs/benchmarks.md describes: the numbers measure the store, not the disk
+            var local = await LocalPostgres.StartAsync(folder, new LocalPostgresOptions { Durable = false }, cancellationToken: ct);
             return new BenchServer(local.ConnectionString(), npgsqlSettings, local, folder);
         }
         catch

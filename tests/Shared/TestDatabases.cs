@@ -41,7 +41,8 @@ public static class TestDatabases
 
         RemoveStaleClusters();
         var folder = Path.Combine(Path.GetTempPath(), $"{FolderPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}"[..48]);
-        _server = await LocalPostgres.StartAsync(folder);
+        // a throwaway cluster: fast, not durable (the crash test starts its own durable server)
+        _server = await LocalPostgres.StartAsync(folder, new LocalPostgresOptions { Durable = false });
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
             _server.StopAsync().GetAwaiter().GetResult();

@@ -25,11 +25,22 @@ public static class Database
             var folder = builder.Configuration["LocalPostgres:DataDirectory"]
                 ?? Path.Combine(builder.Environment.ContentRootPath, ".pgdata");
             using var bootLogger = new Serilog.Extensions.Logging.SerilogLoggerFactory(Serilog.Log.Logger);
-            var server = await LocalPostgres.StartAsync(folder, bootLogger.CreateLogger("LocalPostgres"));
+            // durable: fsync, synchronous commit, full-page writes, data checksums (only tests ask for less)
+            var server = await LocalPostgres.StartAsync(folder, LocalPostgresOptions.Default, bootLogger.CreateLogger("LocalPostgres"));
             await EnsureDatabaseAsync(server.ConnectionString(), LocalDatabaseName);
             connectionString = server.ConnectionString(LocalDatabaseName);
             builder.Services.AddSingleton(server);
             builder.Services.AddHostedService<LocalPostgresLifetime>();
+            // registered after the lifetime, so stopped before the server is
+            builder.Services.AddSingleton(sp => new LocalPostgresWatchdog(
+                server,
+                () =>
+                {
+                    sp.GetRequiredService<NpgsqlDataSource>().Clear();
+                    NpgsqlConnection.ClearAllPools();
+                },
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger("LocalPostgres")));
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<LocalPostgresWatchdog>());
         }
 
         var registry = new EventTypeRegistry();
@@ -49,8 +60,9 @@ public static class Database
         builder.Services.AddSingleton(registry);
         builder.Services.AddSingleton(sp => new PostgresEventStore(
             sp.GetRequiredService<NpgsqlDataSource>(), registry, sp.GetServices<IInlineProjection>()));
+        var lagLimits = builder.Configuration.GetSection("Health").Get<ProjectionLagLimits>() ?? new ProjectionLagLimits();
         builder.Services.AddSingleton(sp => new ProjectionMonitor(
-            sp.GetRequiredService<NpgsqlDataSource>(), sp.GetServices<ProjectionRunner>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<NpgsqlDataSource>(), sp.GetServices<ProjectionRunner>(), sp.GetRequiredService<TimeProvider>(), lagLimits));
         builder.Services.AddHostedService<ProjectionDaemon>();
         builder.Services.Configure<ProjectionRunnerOptions>(builder.Configuration.GetSection("Projections"));
     }
@@ -74,6 +86,18 @@ public static class Database
         var dataSource = app.Services.GetRequiredService<NpgsqlDataSource>();
         await SchemaMigrator.MigrateAsync(dataSource, Migrations, app.Logger);
     }
+
+    /// <summary>
+    /// True for a failure to reach the database at all (refused or broken connection, server shutting down
+    /// or starting, exhausted pool): the client may retry later (503), the request itself is fine.
+    /// </summary>
+    public static bool IsUnavailable(Exception exception) => exception switch
+    {
+        PostgresException pg => pg.SqlState.StartsWith("57P", StringComparison.Ordinal) || pg.SqlState.StartsWith("08", StringComparison.Ordinal),
+        NpgsqlException npgsql => npgsql.IsTransient,
+        { InnerException: { } inner } => IsUnavailable(inner),
+        _ => false,
+    };
 
     private static async Task EnsureDatabaseAsync(string adminConnectionString, string database)
     {

@@ -5,11 +5,15 @@ using Npgsql;
 namespace FinsamOutcomes.Api.Infrastructure;
 
 /// <summary>
-/// /health/live: the process answers. /health/ready: the database answers, every migration is
-/// applied, and no projection is dead or stalled; the body says which check failed and the lag.
+/// /health/live: the process answers. /health/ready: the database answers (and a local server is not
+/// being restarted), every migration is applied, and no projection is dead, stalled, or behind by more
+/// than Health:MaxProjectionLagEvents events or Health:MaxProjectionLagSeconds seconds; the body says
+/// which check failed, which projection and which limit, and the lag.
 /// </summary>
 public static class Health
 {
+    public const string SettingsSection = "Health";
+
     public static void MapHealth(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/health").AllowAnonymous().WithTags("Health");
@@ -19,19 +23,41 @@ public static class Health
 
     public static IResult Live() => Results.Ok(new { status = "live" });
 
-    public static async Task<IResult> ReadyAsync(NpgsqlDataSource dataSource, ProjectionMonitor monitor, CancellationToken ct)
+    public static async Task<IResult> ReadyAsync(NpgsqlDataSource dataSource, ProjectionMonitor monitor, IServiceProvider services, CancellationToken ct)
     {
+        var watchdog = services.GetService<LocalPostgresWatchdog>();
+        if (watchdog is { IsRecovering: true })
+        {
+            return Unavailable("recovering", "The local PostgreSQL server stopped and is being started again; crash recovery replays its log.", watchdog);
+        }
+
         try
         {
             var migrated = await SchemaMigrator.IsUpToDateAsync(dataSource, Database.Migrations, ct);
             var log = await monitor.GetLogStatusAsync(ct);
             var projections = await monitor.GetStatusAsync(ct);
             var ready = migrated && projections.All(p => p.Healthy);
+            var limits = monitor.LagLimits;
+            var problems = projections.Where(p => !p.Healthy).Select(p => p.ExceededLimits is { Count: > 0 } exceeded
+                ? $"projection {p.Name}: {p.Problem} (limits: {string.Join(", ", exceeded.Select(l => $"{SettingsSection}:{l}"))})"
+                : $"projection {p.Name}: {p.Problem}").ToList();
+            if (!migrated)
+            {
+                problems.Insert(0, "migrations pending");
+            }
+
             var body = new
             {
                 status = ready ? "ready" : "not_ready",
                 database = "reachable",
                 migrations = migrated ? "applied" : "pending",
+                problems,
+                limits = new Dictionary<string, object?>
+                {
+                    [$"{SettingsSection}:{ProjectionLagLimits.EventsName}"] = limits.MaxProjectionLagEvents,
+                    [$"{SettingsSection}:{ProjectionLagLimits.SecondsName}"] = limits.MaxProjectionLagSeconds,
+                },
+                localServer = watchdog is null ? null : new { restarts = watchdog.Server.Restarts, lastCrashAt = watchdog.LastCrashAt },
                 log = new { headPosition = log.HeadPosition, oldestWritingTransactionSeconds = Math.Round(log.OldestWritingTransactionSeconds, 1) },
                 projections = projections.Select(p => new
                 {
@@ -39,17 +65,32 @@ public static class Health
                     state = p.State,
                     healthy = p.Healthy,
                     problem = p.Problem,
+                    exceededLimits = (p.ExceededLimits ?? []).Select(l => $"{SettingsSection}:{l}"),
                     checkpointPosition = p.CheckpointPosition,
                     pendingEvents = p.PendingEvents,
+                    oldestPendingSeconds = p.OldestPendingSeconds is { } age ? Math.Round(age, 1) : (double?)null,
                     parkedEvents = p.ParkedEvents,
                     heartbeatAt = p.HeartbeatAt,
                 }),
             };
             return Results.Json(body, statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         }
-        catch (NpgsqlException)
+        catch (Exception ex) when (ex is NpgsqlException || Database.IsUnavailable(ex))
         {
-            return Results.Json(new { status = "not_ready", database = "unreachable" }, statusCode: StatusCodes.Status503ServiceUnavailable);
+            return watchdog is { IsRecovering: true }
+                ? Unavailable("recovering", "The local PostgreSQL server stopped and is being started again; crash recovery replays its log.", watchdog)
+                : Unavailable("unreachable", "The database cannot be reached.", watchdog);
         }
     }
+
+    private static IResult Unavailable(string database, string problem, LocalPostgresWatchdog? watchdog) =>
+        Results.Json(
+            new
+            {
+                status = "not_ready",
+                database,
+                problems = new[] { problem },
+                localServer = watchdog is null ? null : new { restarts = watchdog.Server.Restarts, lastCrashAt = watchdog.LastCrashAt },
+            },
+            statusCode: StatusCodes.Status503ServiceUnavailable);
 }

@@ -14,16 +14,38 @@ public sealed record ProjectionStatus(
     DateTimeOffset? HeartbeatAt,
     string? LastError,
     bool Healthy,
-    string? Problem);
+    string? Problem,
+    double? OldestPendingSeconds = null,
+    IReadOnlyList<string>? ExceededLimits = null);
+
+/// <summary>
+/// How far behind a projection may be and still count as healthy (bound from the configuration section
+/// <c>Health</c>). Null turns a limit off. The age is that of the next event the projection has yet to apply.
+/// </summary>
+public sealed class ProjectionLagLimits
+{
+    public const string EventsName = nameof(MaxProjectionLagEvents);
+    public const string SecondsName = nameof(MaxProjectionLagSeconds);
+
+    public long? MaxProjectionLagEvents { get; set; } = 1000;
+
+    public double? MaxProjectionLagSeconds { get; set; } = 60;
+
+    /// <summary>No lag limits: only dead, failing and stalled runners are unhealthy.</summary>
+    public static ProjectionLagLimits None => new() { MaxProjectionLagEvents = null, MaxProjectionLagSeconds = null };
+}
 
 /// <summary>The log as a whole: head, and the age of the oldest transaction that has written and not ended.</summary>
 public sealed record LogStatus(long HeadPosition, double OldestWritingTransactionSeconds);
 
 /// <summary>Lag, stalls, rebuild requests and "wait until projected" for the projections of a store.</summary>
-public sealed class ProjectionMonitor(NpgsqlDataSource dataSource, IEnumerable<ProjectionRunner> runners, TimeProvider? time = null)
+public sealed class ProjectionMonitor(NpgsqlDataSource dataSource, IEnumerable<ProjectionRunner> runners, TimeProvider? time = null, ProjectionLagLimits? lagLimits = null)
 {
     private readonly ProjectionRunner[] _runners = runners.ToArray();
     private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly ProjectionLagLimits _limits = lagLimits ?? ProjectionLagLimits.None;
+
+    public ProjectionLagLimits LagLimits => _limits;
 
     public IReadOnlyList<ProjectionRunner> Runners => _runners;
 
@@ -50,13 +72,16 @@ public sealed class ProjectionMonitor(NpgsqlDataSource dataSource, IEnumerable<P
                 SELECT c.position, c.heartbeat_at,
                        (SELECT coalesce(max(position), 0) FROM es_events),
                        (SELECT count(*) FROM (SELECT 1 FROM es_events e WHERE (e.tx_id, e.position) > (c.tx_id, c.position) LIMIT 1000000) p),
-                       (SELECT count(*) FROM es_dead_letters d WHERE d.projection = c.projection)
+                       (SELECT count(*) FROM es_dead_letters d WHERE d.projection = c.projection),
+                       (SELECT extract(epoch FROM clock_timestamp() - e.recorded_at)::float8 FROM es_events e
+                         WHERE (e.tx_id, e.position) > (c.tx_id, c.position) ORDER BY e.tx_id, e.position LIMIT 1)
                 FROM es_projection_checkpoints c WHERE c.projection = $1
                 """);
             cmd.Parameters.Add(new NpgsqlParameter { Value = runner.Name });
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             long checkpoint = 0, head = 0, pending = 0, parked = 0;
             DateTimeOffset? heartbeat = null;
+            double? oldestPending = null;
             if (await reader.ReadAsync(ct))
             {
                 checkpoint = reader.GetInt64(0);
@@ -64,10 +89,31 @@ public sealed class ProjectionMonitor(NpgsqlDataSource dataSource, IEnumerable<P
                 head = reader.GetInt64(2);
                 pending = reader.GetInt64(3);
                 parked = reader.GetInt64(4);
+                oldestPending = reader.IsDBNull(5) ? null : Math.Max(0, reader.GetDouble(5));
             }
 
             var (healthy, problem) = Judge(runner, heartbeat, pending);
-            result.Add(new ProjectionStatus(runner.Name, runner.State, checkpoint, head, pending, parked, heartbeat, runner.LastError, healthy, problem));
+            var exceeded = new List<string>();
+            if (_limits.MaxProjectionLagEvents is { } maxEvents && pending > maxEvents)
+            {
+                exceeded.Add(ProjectionLagLimits.EventsName);
+            }
+
+            if (_limits.MaxProjectionLagSeconds is { } maxSeconds && oldestPending > maxSeconds)
+            {
+                exceeded.Add(ProjectionLagLimits.SecondsName);
+            }
+
+            if (healthy && exceeded.Count > 0)
+            {
+                healthy = false;
+                problem = string.Join("; ", exceeded.Select(limit => limit == ProjectionLagLimits.EventsName
+                    ? string.Create(CultureInfo.InvariantCulture, $"behind: {pending} events waiting, over {limit} = {_limits.MaxProjectionLagEvents}")
+                    : string.Create(CultureInfo.InvariantCulture, $"behind: the next event to apply is {oldestPending:0.0} s old, over {limit} = {_limits.MaxProjectionLagSeconds}")));
+            }
+
+            result.Add(new ProjectionStatus(runner.Name, runner.State, checkpoint, head, pending, parked, heartbeat, runner.LastError, healthy, problem,
+                oldestPending, exceeded));
         }
 
         return result;

@@ -169,7 +169,10 @@ public sealed class ProjectionRunner : IAsyncDisposable
                 var batch = await _store.ReadFeedAsync(connection, null, cursor, _options.BatchSize, ct);
                 if (batch.Count == 0)
                 {
+                    // caught up: a run of failures (a lost connection, a restarted server) is over
                     State = ProjectionRunnerState.Active;
+                    LastError = null;
+                    FailingSince = null;
                     if (_time.GetUtcNow() - lastHeartbeat >= _options.HeartbeatInterval)
                     {
                         await HeartbeatAsync(connection, ct);

@@ -9,21 +9,22 @@ namespace FinsamOutcomes.Api.Tests.Infrastructure;
 
 /// <summary>
 /// The real service over in-process HTTP, on its own freshly created PostgreSQL database, with every
-/// log entry captured so tests can look for personal data in it.
+/// log entry captured so tests can look for personal data in it. Subclasses may add settings or host
+/// the service on a database of their own.
 /// </summary>
 public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
-    public string ConnectionString { get; private set; } = null!;
+    public string ConnectionString { get; protected set; } = null!;
 
     public CapturedLogs Logs { get; } = new();
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         ConnectionString = await TestDatabases.CreateAsync("api");
     }
 
     /// <summary>Fails the test class if any request of it ended in an unexpected 500: there must be none.</summary>
-    public new async Task DisposeAsync()
+    public new virtual async Task DisposeAsync()
     {
         await base.DisposeAsync();
         var unhandled = Logs.Entries.Where(e => e.Contains("Unhandled ", StringComparison.Ordinal) && e.Contains("ProblemMapping", StringComparison.Ordinal)).ToArray();
@@ -39,6 +40,12 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:Finsam", ConnectionString);
         builder.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
+        ConfigureSettings(builder);
+    }
+
+    /// <summary>Further settings of a subclass (UseSetting), applied after the ones above.</summary>
+    protected virtual void ConfigureSettings(IWebHostBuilder builder)
+    {
     }
 }
 
