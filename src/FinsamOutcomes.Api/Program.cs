@@ -21,8 +21,8 @@ if (loadDemo)
 }
 
 var app = builder.Build();
+app.UseRequestLogging(); // outside the exception handler: it logs the status sent, never the exception (whose text may quote the request)
 app.UseFinsamProblems();
-app.UseRequestLogging();
 app.UseFinsamOpenApi();
 app.UseAuthentication();
 app.UseAuthorization();
