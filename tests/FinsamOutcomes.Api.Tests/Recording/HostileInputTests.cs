@@ -170,6 +170,20 @@ public sealed class HostileInputTests(ApiFactory factory) : IClassFixture<ApiFac
             HttpStatusCode.BadRequest, "validation", parameter);
     }
 
+    [Theory]
+    [InlineData("9999-H2")]
+    [InlineData("9999-T3")]
+    [InlineData("9999-12-01..9999-12-31")]
+    [InlineData("0001-01-01..2024-12-31")]
+    [InlineData("1899")]
+    public async Task a_period_outside_1900_to_2199_is_a_400_naming_the_period(string period)
+    {
+        var s = await Scenario.CreateAsync(factory);
+
+        await RefusedAsync(() => s.Admin.GetAsync($"/api/statistics/report?scope=forbund&forbundId={s.ForbundId}&period={Uri.EscapeDataString(period)}"),
+            HttpStatusCode.BadRequest, "validation", "period");
+    }
+
     [Fact]
     public async Task a_log_position_the_log_has_reached_is_answered()
     {
