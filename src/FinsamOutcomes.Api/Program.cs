@@ -21,7 +21,7 @@ if (loadDemo)
 }
 
 var app = builder.Build();
-// outermost, so the request log records the status the client got after the problem mapping
+// outermost, so the request log records the status the client got after the problem mapping, never the exception
 app.UseRequestLogging();
 app.UseFinsamProblems();
 app.UseMiddleware<PersonnummerGate>();

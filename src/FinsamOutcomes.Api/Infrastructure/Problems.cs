@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using FinsamOutcomes.Domain.Common;
@@ -5,6 +6,7 @@ using FinsamOutcomes.EventStore;
 using FluentValidation;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace FinsamOutcomes.Api.Infrastructure;
 
@@ -49,6 +51,8 @@ public sealed partial class ProblemMapping(IProblemDetailsService problems, ILog
             ValidationException validation => Validation(validation.Errors.GroupBy(e => Camel(e.PropertyName))
                 .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).ToArray())),
             BadHttpRequestException { InnerException: JsonException json } => Validation(JsonErrors(json)),
+            // a body nested deeper than the reader allows, or text that is not UTF-8/UTF-16, surfaces as these from System.Text.Json
+            BadHttpRequestException { InnerException: InvalidOperationException or ArgumentException or DecoderFallbackException } => Problem(400, "malformed_request", "The request body is missing or is not valid JSON of the expected shape."),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => Problem(413, "payload_too_large", "The request body is too large."),
             BadHttpRequestException bad when bad.Message.Contains("JSON", StringComparison.OrdinalIgnoreCase) || bad.Message.Contains("body", StringComparison.OrdinalIgnoreCase)
                 => Problem(400, "malformed_request", "The request body is missing or is not valid JSON of the expected shape."),
@@ -79,6 +83,7 @@ public sealed partial class ProblemMapping(IProblemDetailsService problems, ILog
         }
 
         httpContext.Response.StatusCode = problem.Status!.Value;
+        // the problem+json writer below writes whatever the Accept header says, so this only fails when the response had already started
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = null });
     }
 
@@ -113,6 +118,11 @@ public sealed partial class ProblemMapping(IProblemDetailsService problems, ILog
     private static Dictionary<string, string[]> JsonErrors(JsonException json)
     {
         var path = JsonPath(json);
+        if (json is InputRuleException rule)
+        {
+            return new() { [path] = [rule.Rule] };
+        }
+
         var missing = MissingRequiredProperties().Match(json.Message);
         if (!missing.Success)
         {
@@ -127,11 +137,15 @@ public sealed partial class ProblemMapping(IProblemDetailsService problems, ILog
     [System.Text.RegularExpressions.GeneratedRegex(@"missing required properties including: (?:'(?<name>[A-Za-z0-9_]{1,100})'(?:, )?)+", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex MissingRequiredProperties();
 
+    /// <summary>The field as a path of the request type's property names; a name that is not one of ours (an unknown property) is not echoed.</summary>
     private static string JsonPath(JsonException json)
     {
         var path = json.Path is { Length: > 2 } p ? p[2..] : "body";
-        return path.Length == 0 ? "body" : path;
+        return path.Length == 0 || !PlainPath().IsMatch(path) ? "body" : path;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[A-Za-z]{1,64}(?:\[\d{1,5}\])*(?:\.[A-Za-z]{1,64}(?:\[\d{1,5}\])*){0,10}$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex PlainPath();
 
     private static string Camel(string name) => name.Length == 0 ? "body" : string.Join('.', name.Split('.').Select(p => char.ToLowerInvariant(p[0]) + p[1..]));
 }
@@ -142,6 +156,8 @@ public static class ProblemsSetup
 
     public static void AddFinsamProblems(this WebApplicationBuilder builder)
     {
+        // before AddProblemDetails' own writer, which writes nothing when Accept names another type (application/xml, text/plain)
+        builder.Services.AddSingleton<IProblemDetailsWriter, ProblemJsonWriter>();
         builder.Services.AddExceptionHandler<ProblemMapping>();
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
@@ -172,6 +188,9 @@ public static class ProblemsSetup
         options.RespectRequiredConstructorParameters = true;
         options.RespectNullableAnnotations = true;
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        // every string and date of every request body: no control characters, no date outside InputRules' range (400 naming the field)
+        options.Converters.Add(new CheckedStringConverter());
+        options.Converters.Add(new BoundedDateConverter());
     }
 
     /// <summary>Status codes without a body (404 for an unknown route, 405, 401 from authentication) also get problem details.</summary>
@@ -184,5 +203,165 @@ public static class ProblemsSetup
         app.Use((context, next) => context.Request.ContentLength > MaxRequestBodyBytes
             ? throw new BadHttpRequestException("Request body too large.", StatusCodes.Status413PayloadTooLarge)
             : next(context));
+
+        // route values, query values and the headers the API reads: no control characters (bodies are checked by CheckedStringConverter)
+        app.Use((context, next) =>
+        {
+            InputRules.CheckRequestLine(context);
+            return next(context);
+        });
     }
+}
+
+/// <summary>
+/// Writes every problem as <c>application/problem+json</c>, whatever the Accept header asks for: an error is
+/// never a 500 for want of a formatter, and never falls back to plain text. Applies the same
+/// <see cref="ProblemDetailsOptions.CustomizeProblemDetails"/> (trace id, code) as the framework's writer.
+/// </summary>
+public sealed class ProblemJsonWriter(Microsoft.Extensions.Options.IOptions<ProblemDetailsOptions> options) : IProblemDetailsWriter
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public bool CanWrite(ProblemDetailsContext context) => true;
+
+    public ValueTask WriteAsync(ProblemDetailsContext context)
+    {
+        var http = context.HttpContext;
+        var problem = context.ProblemDetails;
+        problem.Status ??= http.Response.StatusCode;
+        problem.Title ??= ReasonPhrases.GetReasonPhrase(problem.Status.Value);
+        problem.Type ??= ProblemMapping.TypeBase + (problem.Status switch { 404 => "not_found", 405 => "method_not_allowed", 401 => "unauthorized", 403 => "forbidden", _ => "error" });
+        options.Value.CustomizeProblemDetails?.Invoke(context);
+        return new ValueTask(http.Response.WriteAsJsonAsync(problem, problem.GetType(), Json, "application/problem+json", http.RequestAborted));
+    }
+}
+
+/// <summary>A JSON value that breaks an input rule of this API; <see cref="Rule"/> is our sentence, never the value.</summary>
+public sealed class InputRuleException(string rule) : JsonException(rule)
+{
+    public string Rule { get; } = rule;
+}
+
+/// <summary>
+/// The rules every input follows (docs/api.md, "Input"): no control character (U+0000–U+001F except tab, line feed
+/// and carriage return, U+007F–U+009F) and no unpaired surrogate in any string of a body, a route value, a query value
+/// or the Idempotency-Key and If-Match headers (there not even tab or line breaks); dates from <see cref="MinDate"/> to <see cref="MaxDate"/>.
+/// </summary>
+public static class InputRules
+{
+    public static readonly DateOnly MinDate = new(1900, 1, 1);
+    public static readonly DateOnly MaxDate = new(2199, 12, 31);
+
+    public const string ControlCharacterRule = "Must not contain control characters (other than tab and line breaks in text) or unpaired surrogates.";
+    public const string DateRule = "Dates are YYYY-MM-DD from 1900-01-01 to 2199-12-31.";
+
+    /// <summary>True when the text has a control character (tab, LF and CR allowed when <paramref name="allowLineBreaks"/>) or an unpaired surrogate.</summary>
+    public static bool HasForbiddenCharacter(ReadOnlySpan<char> text, bool allowLineBreaks)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsControl(c))
+            {
+                if (allowLineBreaks && c is '\t' or '\n' or '\r')
+                {
+                    continue;
+                }
+
+                return true;
+            }
+
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+                continue;
+            }
+
+            if (char.IsSurrogate(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public static void CheckRequestLine(HttpContext context)
+    {
+        var errors = new List<FluentValidation.Results.ValidationFailure>();
+        var routeValuesBad = false;
+        foreach (var (name, value) in context.Request.RouteValues)
+        {
+            if (value is string text && HasForbiddenCharacter(text, allowLineBreaks: false))
+            {
+                errors.Add(new(name, ControlCharacterRule));
+                routeValuesBad = true;
+            }
+        }
+
+        if (!routeValuesBad && HasForbiddenCharacter(context.Request.Path.Value, allowLineBreaks: false))
+        {
+            errors.Add(new("path", ControlCharacterRule));
+        }
+
+        foreach (var (name, values) in context.Request.Query)
+        {
+            if (HasForbiddenCharacter(name, false) || values.Any(v => HasForbiddenCharacter(v, false)))
+            {
+                // the parameter's name only when it is plain letters (ours, or at least nothing personal): never the value
+                errors.Add(new(IsPlainName(name) ? name : "query", ControlCharacterRule));
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new FluentValidation.ValidationException(errors);
+        }
+
+        foreach (var header in (string[])[IdempotencyMiddleware.Header, "If-Match"])
+        {
+            if (context.Request.Headers[header].Any(v => HasForbiddenCharacter(v, false)))
+            {
+                throw new BadRequestHeaderException(400, $"The {header} header must not contain control characters.");
+            }
+        }
+    }
+
+    private static bool IsPlainName(string name) => name.Length is > 0 and <= 40 && name.All(char.IsAsciiLetter);
+}
+
+/// <summary>Every string read from a request body: refused (400 naming the field) when it carries a control character; see <see cref="InputRules"/>.</summary>
+public sealed class CheckedStringConverter : JsonConverter<string>
+{
+    public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            throw new JsonException("Expected a string.");
+        }
+
+        var text = reader.GetString()!;
+        return InputRules.HasForbiddenCharacter(text, allowLineBreaks: true) ? throw new InputRuleException(InputRules.ControlCharacterRule) : text;
+    }
+
+    public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
+}
+
+/// <summary>Every date read from a request body: YYYY-MM-DD within <see cref="InputRules.MinDate"/>..<see cref="InputRules.MaxDate"/>, so date arithmetic never overflows.</summary>
+public sealed class BoundedDateConverter : JsonConverter<DateOnly>
+{
+    public override DateOnly Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType != JsonTokenType.String
+            || !DateOnly.TryParseExact(reader.GetString(), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date)
+            || date < InputRules.MinDate || date > InputRules.MaxDate)
+        {
+            throw new InputRuleException(InputRules.DateRule);
+        }
+
+        return date;
+    }
+
+    public override void Write(Utf8JsonWriter writer, DateOnly value, JsonSerializerOptions options) =>
+        writer.WriteStringValue(value.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
 }

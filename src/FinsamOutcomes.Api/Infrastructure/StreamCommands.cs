@@ -106,7 +106,7 @@ public sealed class StreamCommands(PostgresEventStore store)
             trimmed = trimmed[2..];
         }
 
-        return long.TryParse(trimmed.Trim('"'), NumberStyles.None, CultureInfo.InvariantCulture, out var version) && version >= 0
+        return long.TryParse(trimmed.Trim('"'), NumberStyles.None, CultureInfo.InvariantCulture, out var version) && version is >= 0 and <= 1_000_000 // no stream gets that far: a longer number is not our ETag
             ? version
             : throw new BadRequestHeaderException(400, "If-Match must be an ETag returned by this API, like \"3\".");
     }

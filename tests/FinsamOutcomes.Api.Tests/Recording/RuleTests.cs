@@ -121,7 +121,9 @@ public sealed class RuleTests(ApiFactory factory) : IClassFixture<ApiFactory>
         var ancient = await s.CaseWorker.PostAsync("/api/participations", Enrolment(s.InsatsId, personnummer: Anna, enrolledOn: "0001-01-01"));
 
         await ApiClient.ProblemAsync(unborn, HttpStatusCode.Conflict, "invalid_age");
-        await ApiClient.ProblemAsync(ancient, HttpStatusCode.Conflict, "outside_insats_period");
+        // year 1 is outside the API's date range (1900-01-01..2199-12-31): refused as a field before any rule runs
+        var problem = await ApiClient.ProblemAsync(ancient, HttpStatusCode.BadRequest, "validation");
+        Assert.True(problem.GetProperty("errors").TryGetProperty("enrolledOn", out _), problem.ToString());
         Assert.Equal(0, (await s.CaseWorker.GetOkAsync($"/api/insatser/{s.InsatsId}/participations")).GetArrayLength());
     }
 

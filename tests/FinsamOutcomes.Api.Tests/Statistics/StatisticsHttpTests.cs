@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using FinsamOutcomes.Api.Infrastructure;
 using FinsamOutcomes.Api.Tests.Infrastructure;
+using Npgsql;
 
 namespace FinsamOutcomes.Api.Tests.Statistics;
 
@@ -241,13 +242,34 @@ public sealed class OldestListAndWaitHttpTests(ApiFactory factory) : IClassFixtu
     }
 
     [Fact]
-    public async Task a_report_waiting_for_a_position_the_log_never_reaches_answers_503_projections_behind()
+    public async Task a_report_waiting_for_a_position_the_statistics_do_not_reach_in_time_answers_503_projections_behind()
+    {
+        var s = await Scenario.CreateAsync(factory);
+        // an open writing transaction holds every projection back (the feed reads below the oldest running transaction)
+        await using var connection = await Recording.Recorded.Db(factory).OpenConnectionAsync();
+        await using var holding = await connection.BeginTransactionAsync();
+        await using (var xid = new NpgsqlCommand("SELECT pg_current_xact_id()", connection, holding))
+        {
+            await xid.ExecuteScalarAsync();
+        }
+
+        var written = await s.Admin.PostOkAsync($"/api/forbund/{s.ForbundId}/members", new { memberId = "fk", kind = "fk", name = "Försäkringskassan", from = "2024-01-01" });
+        var response = await ApiClient.As(factory, Roles.ForbundAnalyst, s.ForbundId)
+            .GetAsync($"/api/statistics/report?scope=forbund&forbundId={s.ForbundId}&period=2024&waitForPosition={written.GetProperty("logPosition").GetInt64()}");
+
+        await ApiClient.ProblemAsync(response, HttpStatusCode.ServiceUnavailable, "projections_behind");
+        await holding.RollbackAsync();
+    }
+
+    [Fact]
+    public async Task a_report_waiting_for_a_position_beyond_the_log_is_a_400_naming_the_parameter()
     {
         var s = await Scenario.CreateAsync(factory);
 
         var response = await ApiClient.As(factory, Roles.ForbundAnalyst, s.ForbundId)
             .GetAsync($"/api/statistics/report?scope=forbund&forbundId={s.ForbundId}&period=2024&waitForPosition=999999999");
 
-        await ApiClient.ProblemAsync(response, HttpStatusCode.ServiceUnavailable, "projections_behind");
+        var problem = await ApiClient.ProblemAsync(response, HttpStatusCode.BadRequest, "validation");
+        Assert.True(problem.GetProperty("errors").TryGetProperty("waitForPosition", out _), problem.ToString());
     }
 }

@@ -34,6 +34,10 @@ public sealed class StatisticsPeriodTests
     [InlineData("2024-06-30..2024-06-01")]
     [InlineData("2024-02-30..2024-03-01")]
     [InlineData("2024-01-01..")]
+    [InlineData("9999-H2")]
+    [InlineData("9999-12-01..9999-12-31")]
+    [InlineData("1899-12-31..1900-01-31")]
+    [InlineData("2200")]
     public void anything_else_is_not_a_period(string text)
     {
         Assert.False(StatisticsPeriod.TryParse(text, out _));

@@ -81,6 +81,7 @@ public static class BeredningsgruppEndpoints
             RuleFor(r => r.ForbundId).NotEmpty();
             RuleFor(r => r.Name).NotEmpty().MaximumLength(200).NoPersonnummer();
             RuleFor(r => r.InsatsIds).NotEmpty();
+            RuleForEach(r => r.InsatsIds).NotEmpty().MaximumLength(64);
             RuleFor(r => r.WeeklyIntakeCap).InclusiveBetween(1, 1000);
         }
     }
@@ -90,6 +91,7 @@ public static class BeredningsgruppEndpoints
         public ChangeValidator()
         {
             RuleFor(r => r.InsatsIds).NotEmpty();
+            RuleForEach(r => r.InsatsIds).NotEmpty().MaximumLength(64);
             RuleFor(r => r.WeeklyIntakeCap).InclusiveBetween(1, 1000);
         }
     }

@@ -190,7 +190,7 @@ public static class ForbundEndpoints
         public ExitReasonsValidator()
         {
             RuleFor(r => r.Reasons).NotEmpty();
-            RuleForEach(r => r.Reasons).ChildRules(reason =>
+            RuleForEach(r => r.Reasons).NotNull().ChildRules(reason =>
             {
                 reason.RuleFor(x => x.Code).NotEmpty().Matches("^[a-z0-9_]{1,64}$").WithMessage("Codes are 1 to 64 lower-case letters, digits and underscores.");
                 reason.RuleFor(x => x.Label).NotEmpty().MaximumLength(200).NoPersonnummer();
@@ -215,6 +215,7 @@ public static class ForbundEndpoints
             RuleFor(r => r.Name).NotEmpty().MaximumLength(200).NoPersonnummer();
             RuleFor(r => r.PredecessorIds).NotEmpty().Must(ids => ids.Distinct(StringComparer.Ordinal).Count() == ids.Count)
                 .WithMessage("List each predecessor once.");
+            RuleForEach(r => r.PredecessorIds).NotEmpty().MaximumLength(64);
             RuleFor(r => r.SuccessorId).Matches("^[a-z0-9][a-z0-9-]{1,62}$").When(r => r.SuccessorId is not null);
         }
     }

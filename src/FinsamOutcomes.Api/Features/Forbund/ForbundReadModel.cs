@@ -19,7 +19,7 @@ public sealed class ForbundReadModel(EventTypeRegistry registry) : IInlineProjec
                     await Sql.ExecuteAsync(c, tx, "INSERT INTO rm_forbund (forbund_id, name, registered_on) VALUES ($1, $2, $3)", ct, r.ForbundId, r.Name, r.RegisteredOn);
                     break;
                 case MemberJoined m:
-                    await Sql.ExecuteAsync(c, tx, "INSERT INTO rm_forbund_members (forbund_id, member_id, kind, name, joined_on) VALUES ($1, $2, $3, $4, $5)", ct,
+                    await Sql.ExecuteAsync(c, tx, "INSERT INTO rm_forbund_members (forbund_id, member_id, kind, name, joined_on) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (forbund_id, member_id, joined_on) DO UPDATE SET kind = excluded.kind, name = excluded.name, left_on = NULL", ct,
                         m.ForbundId, m.MemberId, Sql.Name(m.Kind), m.Name, m.From);
                     break;
                 case MemberLeft m:

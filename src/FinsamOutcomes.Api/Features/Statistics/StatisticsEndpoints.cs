@@ -68,6 +68,7 @@ public static class StatisticsEndpoints
     {
         var request = new ReportRequest(scope, forbundId, insatsId, kommun, includePredecessors ?? false, period, asOfPosition, asOfTime);
         var query = await AuthorizeAsync(http, db, request, ct);
+        await RequireKnownPositionsAsync(db, asOfPosition, waitForPosition, ct);
         await WaitAsync(monitor, waitForPosition, options.Value.MaxWait, ct);
         var report = await statistics.GetReportAsync(query.Query, ct);
         var json = ToJson(report, query.Suppress ? options.Value.SuppressionThreshold : null);
@@ -176,6 +177,28 @@ public static class StatisticsEndpoints
         return new AuthorizedQuery(query, !ownForbund, forbundId);
     }
 
+    /// <summary>
+    /// A log position asked for must be one the log has reached (0 to its last position): a position beyond it names
+    /// nothing that was recorded, so it is a 400 naming the parameter, not a wait or a 503.
+    /// </summary>
+    private static async Task RequireKnownPositionsAsync(NpgsqlDataSource db, long? asOfPosition, long? waitForPosition, CancellationToken ct)
+    {
+        if (asOfPosition is null && waitForPosition is null)
+        {
+            return;
+        }
+
+        await using var cmd = Sql.Command(db, "SELECT coalesce(max(position), 0) FROM es_events");
+        var head = (long)(await cmd.ExecuteScalarAsync(ct))!;
+        foreach (var (field, position) in new[] { ("asOfPosition", asOfPosition), ("waitForPosition", waitForPosition) })
+        {
+            if (position is < 0 || position > head)
+            {
+                throw Invalid(field, "A log position from 0 to the log's last position (the X-Log-Position of a write).");
+            }
+        }
+    }
+
     private static async Task WaitAsync(ProjectionMonitor monitor, long? position, TimeSpan maxWait, CancellationToken ct)
     {
         if (position is not { } p || p <= 0)
@@ -192,7 +215,7 @@ public static class StatisticsEndpoints
     private static StatisticsPeriod ParsePeriod(string text) =>
         StatisticsPeriod.TryParse(text, out var period) ? period : throw Invalid("period", "Use 2024, 2024-T1..T3, 2024-H1/H2, 2024-D or 2024-01-01..2024-06-30.");
 
-    private static string Required(string? value, string field) => value is { Length: > 0 } v ? v : throw Invalid(field, "Required for this scope.");
+    private static string Required(string? value, string field) => !string.IsNullOrWhiteSpace(value) ? value : throw Invalid(field, "Required for this scope.");
 
     private static ValidationException Invalid(string field, string message) => new([new ValidationFailure(field, message)]);
 

@@ -66,7 +66,7 @@ public sealed record StatisticsPeriod
         {
             if (DateOnly.TryParseExact(range[0], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var from)
                 && DateOnly.TryParseExact(range[1], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var to)
-                && from <= to)
+                && from <= to && InRange(from) && InRange(to))
             {
                 period = Range(from, to);
             }
@@ -75,7 +75,8 @@ public sealed record StatisticsPeriod
         }
 
         var parts = text.Split('-');
-        if (parts[0].Length != 4 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var year) || year < 1)
+        if (parts[0].Length != 4 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var year)
+            || year < Infrastructure.InputRules.MinDate.Year || year > Infrastructure.InputRules.MaxDate.Year)
         {
             return false;
         }
@@ -114,6 +115,9 @@ public sealed record StatisticsPeriod
         var from = new DateOnly(year, firstMonth, 1);
         return new(from, from.AddMonths(months).AddDays(-1), name);
     }
+
+    /// <summary>Periods lie within the API's date range (1900–2199), so month arithmetic on them never overflows.</summary>
+    private static bool InRange(DateOnly date) => date >= Infrastructure.InputRules.MinDate && date <= Infrastructure.InputRules.MaxDate;
 
     private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
