@@ -152,7 +152,19 @@ public sealed partial class PersonnummerGate(RequestDelegate next)
                     return;
                 }
 
-                CheckValue(errors, path, propertyName ?? "", element.GetString());
+                string? text;
+                try
+                {
+                    text = element.GetString();
+                }
+                catch (InvalidOperationException)
+                {
+                    // a lone surrogate: not text at all
+                    errors.Add(new ValidationFailure(path, "The value is not valid text (it holds an unpaired surrogate)."));
+                    break;
+                }
+
+                CheckValue(errors, path, propertyName ?? "", text);
                 break;
             case JsonValueKind.Number:
                 // a personnummer typed as a number into a numeric field (a birth year, a duration)

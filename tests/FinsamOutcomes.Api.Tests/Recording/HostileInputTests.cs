@@ -210,15 +210,15 @@ public sealed class HostileInputTests(ApiFactory factory) : IClassFixture<ApiFac
     }
 
     [Theory]
-    [InlineData("\"199003152387\"")]
-    [InlineData("\"9003152387\"")]
-    [InlineData("\"1000001\"")]
-    public async Task an_if_match_too_large_to_be_a_version_is_a_400_that_does_not_repeat_it(string ifMatch)
+    [InlineData("\"199003152387\"", "validation")] // the personnummer gate refuses it first, naming header.If-Match
+    [InlineData("\"9003152387\"", "validation")]
+    [InlineData("\"1000001\"", "bad_header")]
+    public async Task an_if_match_too_large_to_be_a_version_is_a_400_that_does_not_repeat_it(string ifMatch, string code)
     {
         var s = await Scenario.CreateAsync(factory);
         var id = await s.EnrolAsync();
 
-        await RefusedAsync(() => s.CaseWorker.PostAsync($"/api/participations/{id}/exit", Exit(), ifMatch: ifMatch), HttpStatusCode.BadRequest, "bad_header");
+        await RefusedAsync(() => s.CaseWorker.PostAsync($"/api/participations/{id}/exit", Exit(), ifMatch: ifMatch), HttpStatusCode.BadRequest, code);
     }
 
     [Fact]

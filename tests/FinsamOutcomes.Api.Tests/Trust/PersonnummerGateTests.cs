@@ -163,6 +163,11 @@ public sealed class PersonnummerGateTests(VerboseLogApiFactory factory) : IClass
         await s.CaseWorker.GetAsync($"/no/such/route/{Twelve}?q={Ten}");
 
         Assert.Equal(HttpStatusCode.NotFound, (await s.CaseWorker.GetAsync("/api/participations/participation-nosuchone")).StatusCode);
+        // the request log line is written as the response completes, which the client may see first
+        for (var wait = 0; wait < 100 && !factory.Logs.Entries.Any(e => e.Contains("responded 404", StringComparison.Ordinal)); wait++)
+        {
+            await Task.Delay(50);
+        }
 
         Assert.Contains(factory.Logs.Entries, e => e.Contains("/api/people/{participantId}/identity", StringComparison.Ordinal));
         // the status logged is the one the client got (the request log sits outside the problem mapping)
