@@ -100,10 +100,15 @@ public static class Recorded
     public static string ReferralStream(string id) => $"referral-{id}";
 
     /// <summary>A client whose token is made by hand: any role claim, any key.</summary>
-    public static ApiClient WithToken(ApiFactory factory, string role, string forbund, SecurityKey? key = null, IEnumerable<string>? insatser = null)
+    public static ApiClient WithToken(ApiFactory factory, string role, string forbund, SecurityKey? key = null, IEnumerable<string>? insatser = null, string? subject = "hand-made")
     {
         var settings = factory.Services.GetRequiredService<AuthSettings>();
-        var claims = new List<Claim> { new("sub", "hand-made"), new("role", role), new("forbund", forbund) };
+        var claims = new List<Claim> { new("role", role), new("forbund", forbund) };
+        if (subject is not null)
+        {
+            claims.Add(new("sub", subject));
+        }
+
         claims.AddRange((insatser ?? []).Select(i => new Claim("insats", i)));
         var now = DateTime.UtcNow;
         var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor

@@ -214,4 +214,23 @@ public sealed class RefusalAndConcurrencyTests(ApiFactory factory) : IClassFixtu
         await ApiClient.ProblemAsync(other, HttpStatusCode.Conflict, "already_received");
         Assert.Equal(before, await SnapshotAsync());
     }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("   ")]
+    public async Task a_token_without_a_usable_subject_is_refused_with_401_and_records_nothing(string? subject)
+    {
+        var s = await Scenario.CreateAsync(factory);
+        var participation = await s.EnrolAsync();
+        var events = await CountEventsAsync(factory);
+        var anonymous = WithToken(factory, FinsamOutcomes.Api.Infrastructure.Roles.CaseWorker, s.ForbundId, insatser: [s.InsatsId], subject: subject);
+
+        await ApiClient.ProblemAsync(await anonymous.PostAsync($"/api/participations/{participation}/activities",
+            new { kind = "phone_contact", on = "2024-02-02", durationMinutes = 10 }), HttpStatusCode.Unauthorized, "unauthorized");
+        await ApiClient.ProblemAsync(await anonymous.GetAsync($"/api/participations/{participation}"), HttpStatusCode.Unauthorized, "unauthorized");
+
+        Assert.Equal(events, await CountEventsAsync(factory));
+        Assert.Equal(0L, await ScalarAsync(factory, "SELECT count(*) FROM es_events WHERE metadata->>'actor' = 'unknown'"));
+    }
 }
