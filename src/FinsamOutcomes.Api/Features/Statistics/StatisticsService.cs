@@ -63,8 +63,10 @@ public sealed class StatisticsService(NpgsqlDataSource dataSource, TimeProvider 
         try
         {
             var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
-            // JIT compilation costs more than it saves on a report's dozen medium-sized queries
-            await using (var settings = new NpgsqlCommand("SET TRANSACTION READ ONLY; SET LOCAL jit = off", connection, transaction))
+            // JIT compilation costs more than it saves on a report's dozen medium-sized queries; and a prepared report
+            // statement must not switch to a generic plan, which can be orders of magnitude slower for some scopes (issue 12)
+            await using (var settings = new NpgsqlCommand(
+                "SET TRANSACTION READ ONLY; SET LOCAL jit = off; SET LOCAL plan_cache_mode = force_custom_plan", connection, transaction))
             {
                 await settings.ExecuteNonQueryAsync(ct);
             }
