@@ -151,12 +151,11 @@ public static class StatisticsEndpoints
         }
 
         var period = frozen.Report["basis"]?["period"]?["name"]?.ToString() ?? "";
-        ExportCell[] frozenLines = [ExportCell.Of(frozen.Name), ExportCell.Of(frozen.FrozenId), ExportCell.Of(Iso(frozen.FrozenAt)), new(CellKind.Count, null, frozen.Position)];
+        ExportCell[] frozenLines = [ExportCell.Of(frozen.Name), ExportCell.Of(frozen.FrozenId), ExportCell.Of(ReportTables.SwedishTime(frozen.FrozenAt)), new(CellKind.Count, null, frozen.Position)];
         return ReportFile(frozen.Report, exportFormat, $"Fryst rapport: {frozen.Name}", $"fryst-rapport-{frozen.FrozenId}-{period}",
-            [("Fryst rapport", frozenLines[0]), ("Fryst rapports id", frozenLines[1]), ("Fryst", frozenLines[2]), ("Fryst vid loggposition", frozenLines[3])]);
+            [("Fryst rapport", frozenLines[0]), ("Fryst rapports id", frozenLines[1]), ("Fryst (svensk tid)", frozenLines[2]), ("Fryst vid loggposition", frozenLines[3])]);
     }
 
-    private static string Iso(DateTimeOffset moment) => moment.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     public static async Task<IResult> Compare(string frozenId, HttpContext http, StatisticsService statistics, NpgsqlDataSource db, string? format, CancellationToken ct)
     {

@@ -17,10 +17,10 @@ public static class ComparisonExport
             ("Till och med", ExportCell.Of(period?["to"]?.ToString())),
             ("Omfattning", ExportCell.Of(SwedishLabels.Code("scopeKind", current.ScopeKind))),
             ("Förbund som räknas", ExportCell.Of(string.Join(", ", current.ForbundIds))),
-            ("Fryst", ExportCell.Of(Iso(frozen.FrozenAt))),
+            ("Fryst (svensk tid)", ExportCell.Of(ReportTables.SwedishTime(frozen.FrozenAt))),
             ("Fryst vid loggposition", Count(comparison.FrozenPosition)),
             ("Jämförd med loggposition", Count(comparison.CurrentPosition)),
-            ("Framtagen", ExportCell.Of(Iso(current.ProducedAt))),
+            ("Framtagen (svensk tid)", ExportCell.Of(ReportTables.SwedishTime(current.ProducedAt))),
             ("Tomt värde", ExportCell.Of("siffran fanns inte, eller hade inget värde (ingen nämnare), i den ena rapporten")),
         ], null);
         var changes = new ExportTable(
@@ -29,9 +29,9 @@ public static class ComparisonExport
             comparison.Changes.Select(c => (IReadOnlyList<ExportCell>)[ExportCell.Of(c.Figure), Number(c.Figure, c.Frozen), Number(c.Figure, c.Current), Number(c.Figure, c.Difference)]).ToList());
         var causes = new ExportTable(
             "Händelser sedan frysningen",
-            ["Loggposition", "Händelsetyp", "Datum", "Registrerad"],
+            ["Loggposition", "Händelsetyp", "Datum", "Registrerad (svensk tid)"],
             comparison.Causes.Select(c => (IReadOnlyList<ExportCell>)[Count(c.Position), ExportCell.Of(c.EventType),
-                ExportCell.Of(c.On?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ExportCell.Of(Iso(c.RecordedAt))]).ToList());
+                ExportCell.Of(c.On?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ExportCell.Of(ReportTables.SwedishTime(c.RecordedAt))]).ToList());
         return (basis, [changes, causes]);
     }
 
@@ -42,5 +42,4 @@ public static class ComparisonExport
         : figure.EndsWith(".value", StringComparison.Ordinal) || figure.EndsWith("Days", StringComparison.Ordinal) ? new(CellKind.Percent, null, v)
         : new(v == decimal.Truncate(v) ? CellKind.Count : CellKind.Number, null, v);
 
-    private static string Iso(DateTimeOffset moment) => moment.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }

@@ -63,7 +63,7 @@ public static class ReportTables
                     Walk(tables, keyFigures, title, section, obj, "");
                     break;
                 case JsonArray array:
-                    AddArray(tables, keyFigures, title, section, array);
+                    AddArray(tables, keyFigures, title, title, section, array);
                     break;
                 default:
                     keyFigures.Add(KeyFigure(title, section, node, null));
@@ -130,7 +130,7 @@ public static class ReportTables
                 case JsonArray a when childKey == "byAgeBand":
                     break;
                 case JsonArray a:
-                    AddArray(tables, keyFigures, $"{title} – {label}", childKey, a);
+                    AddArray(tables, keyFigures, Title(title, label), label, childKey, a);
                     break;
                 default:
                     if (!(IsGenderRow(obj) && childKey is "total" or "attendees") && !(obj.ContainsKey("key") && childKey == "key"))
@@ -148,7 +148,7 @@ public static class ReportTables
         foreach (var (arrayKey, rows) in genderArrays)
         {
             var withTotal = arrayKey == totalled ? genderRows[0] : ((string, JsonObject)?)null;
-            tables.Add(GenderTable($"{title} – {Join(prefix, SwedishLabels.Key(arrayKey))}", arrayKey, rows, withTotal));
+            tables.Add(GenderTable(Title(title, Join(prefix, SwedishLabels.Key(arrayKey))), arrayKey, rows, withTotal));
         }
 
         if (totalled is not null)
@@ -172,11 +172,15 @@ public static class ReportTables
         }
     }
 
-    private static void AddArray(List<ExportTable> tables, List<IReadOnlyList<ExportCell>> keyFigures, string title, string key, JsonArray array)
+    /// <summary>"Avslut" and "Per kategori" make "Avslut per kategori"; other parts follow a dash: "Före och efter – Sysselsättning".</summary>
+    private static string Title(string section, string part) =>
+        part.StartsWith("Per ", StringComparison.Ordinal) ? $"{section} per {part[4..]}" : $"{section} – {part}";
+
+    private static void AddArray(List<ExportTable> tables, List<IReadOnlyList<ExportCell>> keyFigures, string title, string label, string key, JsonArray array)
     {
         if (array.All(i => i is not JsonObject and not JsonArray))
         {
-            keyFigures.Add([ExportCell.Of(title), ExportCell.Of(string.Join(", ", array.Select(i => i?.ToString()))), ExportCell.Empty, ExportCell.Empty, ExportCell.Empty]);
+            keyFigures.Add([ExportCell.Of(label), ExportCell.Of(string.Join(", ", array.Select(i => i?.ToString()))), ExportCell.Empty, ExportCell.Empty, ExportCell.Empty]);
             return;
         }
 
@@ -275,7 +279,7 @@ public static class ReportTables
         var extra = rows.SelectMany(r => r.Where(p => p.Value is not JsonObject and not JsonArray && p.Key is not "total" and not "attendees").Select(p => p.Key))
             .Distinct().ToList();
         var headings = new List<string>();
-        headings.AddRange(extra.Select(e => e == "key" ? "Grupp" : SwedishLabels.Key(e)));
+        headings.AddRange(extra.Select(e => e == "key" ? KeyHeading(key) : SwedishLabels.Key(e)));
         var totalName = rows[0].ContainsKey("attendees") ? "attendees" : "total";
         headings.Add(rows[0].ContainsKey("attendees") ? "Deltagare totalt" : "Totalt");
         headings.AddRange(Genders.Select(SwedishLabels.Key));
@@ -288,6 +292,13 @@ public static class ReportTables
         _ = totalName;
         return new ExportTable(title, headings, result);
     }
+
+    private static string KeyHeading(string list) => list switch
+    {
+        "byCategory" => "Kategori",
+        "receivedByParty" => "Remitterande part",
+        _ => "Grupp",
+    };
 
     /// <summary>In a list's total row, the counts the total has of its own (occurrences of the head count) and nothing else.</summary>
     private static ExportCell TotalRowCell(string property, JsonObject total) =>
@@ -488,6 +499,9 @@ public static class ReportTables
                 case "position":
                     lines.Add((SwedishLabels.Key(key), Number("position", value, basis)));
                     break;
+                case "producedAt" or "positionRecordedAt" when value is JsonValue moment && DateTimeOffset.TryParse(moment.ToString(), CultureInfo.InvariantCulture, out var at):
+                    lines.Add(($"{SwedishLabels.Key(key)} (svensk tid)", ExportCell.Of(SwedishTime(at))));
+                    break;
                 case "forbundIds" when value is JsonArray ids:
                     lines.Add((SwedishLabels.Key(key), ExportCell.Of(string.Join(", ", ids.Select(i => i?.ToString())))));
                     break;
@@ -499,6 +513,12 @@ public static class ReportTables
 
         return new ExportBasis(lines, threshold);
     }
+
+    private static readonly TimeZoneInfo Sweden = TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm");
+
+    /// <summary>A moment as a Swedish reader writes it: local time in Sweden, to the second.</summary>
+    public static string SwedishTime(DateTimeOffset moment) =>
+        TimeZoneInfo.ConvertTime(moment, Sweden).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 
     /// <summary>Short definitions of the figures (docs/statistics.md has them in full, with worked examples).</summary>
     public static readonly IReadOnlyList<(string Term, string Definition)> Definitions =

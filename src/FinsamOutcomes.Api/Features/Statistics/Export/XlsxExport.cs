@@ -66,6 +66,11 @@ public static class XlsxExport
         foreach (var table in tables)
         {
             var clean = new string(table.Title.Select(c => c is ':' or '\\' or '/' or '?' or '*' or '[' or ']' ? ' ' : c).ToArray()).Replace("  ", " ", StringComparison.Ordinal).Trim();
+            if (clean.Length > 31)
+            {
+                clean = clean.Replace("Aktualiseringar", "Aktual.", StringComparison.Ordinal).Replace("Volyminsatser", "Volym", StringComparison.Ordinal);
+            }
+
             var name = clean.Length <= 31 ? clean : clean[..31].TrimEnd();
             for (var i = 2; !seen.Add(name); i++)
             {
