@@ -43,11 +43,11 @@ public sealed class StatisticsOptions
 }
 
 /// <summary>
-/// GET  /api/statistics/report?scope=&amp;forbundId=&amp;insatsId=&amp;kommun=&amp;period=&amp;includePredecessors=&amp;asOfPosition=&amp;asOfTime=&amp;waitForPosition=&amp;format=json|csv
+/// GET  /api/statistics/report?scope=&amp;forbundId=&amp;insatsId=&amp;kommun=&amp;period=&amp;includePredecessors=&amp;asOfPosition=&amp;asOfTime=&amp;waitForPosition=&amp;format=json|xlsx|csv-wide|csv
 /// GET  /api/statistics/oldest?insatsId=&amp;period=&amp;limit=      the äldstalista (case worker of the insats, förbund administrator)
 /// POST /api/statistics/frozen                                     freeze a report as it stands (förbund administrator or analyst)
-/// GET  /api/statistics/frozen/{id}                                the frozen report
-/// GET  /api/statistics/frozen/{id}/comparison                     what changed since, by how much, and which recorded events caused it
+/// GET  /api/statistics/frozen/{id}?format=                       the frozen report (json, xlsx, csv-wide, csv)
+/// GET  /api/statistics/frozen/{id}/comparison?format=            what changed since, by how much, and which recorded events caused it
 /// Förbund staff get exact figures of their own förbund; national callers get every scope with small counts suppressed.
 /// </summary>
 public static class StatisticsEndpoints
