@@ -22,6 +22,15 @@ public sealed class Workbook
 
     public List<List<XlsxCell?>> this[string name] => Sheets.Single(s => s.Name == name).Rows;
 
+    /// <summary>What the OpenXml SDK's schema validator finds wrong with the package (Excel refuses or "repairs" such files).</summary>
+    public static IReadOnlyList<string> SchemaErrors(byte[] bytes)
+    {
+        using var stream = new MemoryStream(bytes);
+        using var document = SpreadsheetDocument.Open(stream, false);
+        return new DocumentFormat.OpenXml.Validation.OpenXmlValidator(DocumentFormat.OpenXml.FileFormatVersions.Office2016)
+            .Validate(document).Select(e => $"{e.Part?.Uri} {e.Path?.XPath}: {e.Description}").ToArray();
+    }
+
     public static Workbook Open(byte[] bytes)
     {
         using var stream = new MemoryStream(bytes);

@@ -145,8 +145,10 @@ public sealed class StatisticsExportTests(ApiFactory factory) : IClassFixture<Ap
         var json = await analyst.GetOkAsync(ReportUrl(s, "2024-H1", last));
 
         var response = await analyst.GetAsync(ReportUrl(s, "2024-H1", last, "xlsx"));
-        var book = Workbook.Open(await FileAsync(response, XlsxType));
+        var bytes = await FileAsync(response, XlsxType);
+        var book = Workbook.Open(bytes);
 
+        Assert.Empty(Workbook.SchemaErrors(bytes));
         Assert.Equal($"statistik-forbund-{s.ForbundId}-2024-H1.xlsx", FileName(response));
         Assert.Equal("attachment", response.Content.Headers.ContentDisposition?.DispositionType);
         Assert.Equal("Underlag", book.Names[0]);
@@ -456,7 +458,9 @@ public sealed class StatisticsExportTests(ApiFactory factory) : IClassFixture<Ap
         // the comparison: every changed figure with frozen, current and difference; the events since
         var comparison = await analyst.GetOkAsync($"/api/statistics/frozen/{frozenId}/comparison");
         var comparisonXlsx = await analyst.GetAsync($"/api/statistics/frozen/{frozenId}/comparison?format=xlsx");
-        var compared = Workbook.Open(await FileAsync(comparisonXlsx, XlsxType));
+        var comparisonBytes = await FileAsync(comparisonXlsx, XlsxType);
+        Assert.Empty(Workbook.SchemaErrors(comparisonBytes));
+        var compared = Workbook.Open(comparisonBytes);
         Assert.Equal($"jamforelse-{frozenId}-2024-H1.xlsx", FileName(comparisonXlsx));
         Assert.Equal(["Underlag", "Ändrade siffror", "Händelser sedan frysningen"], compared.Names);
         var changes = compared["Ändrade siffror"].Skip(2).ToDictionary(r => r[0]!.Text!);
