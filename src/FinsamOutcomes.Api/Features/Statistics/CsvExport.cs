@@ -1,80 +1,64 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using FinsamOutcomes.Api.Features.Statistics.Export;
 
 namespace FinsamOutcomes.Api.Features.Statistics;
 
 /// <summary>
 /// A report as CSV that opens correctly in Excel with Swedish settings: UTF-8 with BOM, semicolon
-/// separator, decimal comma, Swedish headings. One row per figure: section, measure, group and value;
-/// a suppressed figure is written "..", as Swedish official statistics do.
+/// separator, decimal comma, Swedish headings. One row per figure: section, measure, group and value.
+/// Groups and codes are written with their Swedish names (Arbete, Försörjningsstöd, Arbetsförmedlingen…);
+/// a suppressed figure is written "..", as Swedish official statistics do, and a share without denominator ".".
+/// The wide CSV and the xlsx (namespace Export) give the same figures as tables.
 /// </summary>
 public static class CsvExport
 {
-    private static readonly CultureInfo Swedish = CultureInfo.GetCultureInfo("sv-SE");
-
-    private static readonly Dictionary<string, string> Labels = new(StringComparer.Ordinal)
-    {
-        ["basis"] = "Underlag", ["participants"] = "Deltagare", ["exits"] = "Avslut", ["beforeAfter"] = "Före och efter", ["time"] = "Tid",
-        ["uniqueIndividuals"] = "Unika individer", ["referrals"] = "Aktualiseringar", ["goals"] = "Måluppfyllelse", ["headCount"] = "Volyminsatser",
-        ["active"] = "Aktiva under perioden", ["new"] = "Nya under perioden", ["exited"] = "Avslutade under perioden", ["activeAtEnd"] = "Aktiva vid periodens slut",
-        ["pausedAtEnd"] = "Vilande vid periodens slut", ["total"] = "Totalt", ["byGender"] = "Kön", ["byAgeBand"] = "Åldersgrupp",
-        ["woman"] = "Kvinnor", ["man"] = "Män", ["nonBinary"] = "Icke-binära", ["notStated"] = "Ej angivet",
-        ["byCategory"] = "Per kategori", ["byReason"] = "Per avslutsorsak", ["workOrStudies"] = "Andel till arbete/studier", ["positiveOutcome"] = "Andel positiv lösning",
-        ["numerator"] = "Täljare", ["denominator"] = "Nämnare", ["value"] = "Andel (%)", ["occupation"] = "Sysselsättning", ["meansOfSupport"] = "Försörjning",
-        ["workingOrStudyingAtStart"] = "Arbetar/studerar vid start", ["workingOrStudyingAtExit"] = "Arbetar/studerar vid avslut", ["atExit"] = "Vid avslut",
-        ["atExitTotals"] = "Summa vid avslut", ["rows"] = "Vid start", ["inInsats"] = "Tid i insats", ["inInsatsExcludingPauses"] = "Tid i insats utan vilande",
-        ["firstActivity"] = "Första aktivitet", ["within30Days"] = "Inom 30 dagar", ["count"] = "Antal", ["medianDays"] = "Median (dagar)", ["meanDays"] = "Medel (dagar)",
-        ["individuals"] = "Individer", ["participations"] = "Deltaganden", ["received"] = "Mottagna", ["receivedByParty"] = "Per remitterande part",
-        ["decisions"] = "Beslut", ["decisionsByKind"] = "Beslut per typ", ["withdrawn"] = "Återtagna", ["waitingAtEnd"] = "Väntar vid periodens slut",
-        ["awaitingCompletionAtEnd"] = "Väntar på komplettering", ["daysReceivedToDecision"] = "Dagar till beslut", ["daysDecisionToEnrolment"] = "Dagar från beslut till inskrivning",
-        ["acceptedPerWeek"] = "Anvisade per vecka", ["occurrences"] = "Tillfällen", ["attendees"] = "Deltagare", ["attendeesByGender"] = "Deltagare per kön",
-        ["byInsats"] = "Per insats", ["threshold"] = "Målvärde", ["status"] = "Status",
-        ["scopeKind"] = "Omfattning", ["insatsId"] = "Insats", ["forbundId"] = "Förbund", ["kommun"] = "Kommun", ["includePredecessors"] = "Med föregångare",
-        ["forbundIds"] = "Förbund som räknas", ["period"] = "Period", ["from"] = "Från", ["to"] = "Till", ["name"] = "Namn", ["today"] = "Dagens datum",
-        ["position"] = "Loggposition", ["positionRecordedAt"] = "Registrerad", ["asOf"] = "Tidigare läge", ["producedAt"] = "Framtagen",
-        ["disclosureControl"] = "Röjandekontroll", ["cutoff"] = "Brytdatum", ["description"] = "Beskrivning", ["metric"] = "Mått",
-        ["comparison"] = "Jämförelse", ["goalPeriod"] = "Målperiod", ["reason"] = "Skäl", ["insatsName"] = "Insats", ["label"] = "Benämning",
-        ["positive"] = "Positiv lösning", ["category"] = "Kategori", ["week"] = "Vecka", ["monday"] = "Måndag", ["cap"] = "Intagstak",
-        ["beredningsgruppId"] = "Beredningsgrupp", ["beredningsgruppIds"] = "Beredningsgrupper", ["share"] = "Andel",
-    };
-
-    public static byte[] Write(JsonNode report)
+    public static byte[] Write(JsonNode report, IEnumerable<(string Label, string Value)>? before = null)
     {
         var text = new StringBuilder();
         text.Append("Område;Mått;Grupp;Värde\r\n");
+        foreach (var (label, value) in before ?? [])
+        {
+            Row(text, "Fryst rapport", label, "", value);
+        }
+
+        Row(text, "Tecken", SwedishLabels.Suppressed, "", SwedishLabels.SuppressedExplanation);
+        Row(text, "Tecken", SwedishLabels.NoDenominator, "", SwedishLabels.NoDenominatorExplanation);
         foreach (var (section, node) in (JsonObject)report)
         {
-            Flatten(text, Label(section), "", "", node);
+            Flatten(text, Label(section), "", "", node, section, null);
         }
 
         return [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(text.ToString())];
     }
 
-    private static void Flatten(StringBuilder text, string section, string measure, string group, JsonNode? node)
+    private static void Flatten(StringBuilder text, string section, string measure, string group, JsonNode? node, string context, JsonObject? holder)
     {
         switch (node)
         {
             case JsonObject obj when obj["key"] is JsonValue key && obj.Count <= 3 && obj.ContainsKey("count"):
-                Row(text, section, measure, Join(group, key.ToString()), Format(obj["count"]));
+                Row(text, section, measure, Join(group, SwedishLabels.Code(context, key.ToString())), Format("count", obj["count"], obj));
                 break;
             case JsonObject obj:
-                var name = obj["key"]?.ToString() ?? obj["code"]?.ToString() ?? obj["goalId"]?.ToString() ?? obj["atStart"]?.ToString() ?? obj["insatsId"]?.ToString();
+                var name = Name(obj, context);
                 var inner = name is null ? group : Join(group, name);
                 foreach (var (key, child) in obj)
                 {
-                    if (key is "key" or "code" or "goalId" or "atStart" || (key == "insatsId" && name is not null))
+                    if (name is not null && key is "key" or "code" or "goalId" or "atStart" or "insatsId" or "beredningsgruppId" or "week")
                     {
                         continue;
                     }
 
+                    var label = LabelIn(obj, measure, key);
+                    var childContext = key is "rows" or "atExit" or "atExitTotals" ? context : key;
                     if (child is JsonObject or JsonArray)
                     {
-                        Flatten(text, section, Join(measure, Label(key)), inner, child);
+                        Flatten(text, section, Join(measure, label), inner, child, childContext, obj);
                     }
                     else
                     {
-                        Row(text, section, Join(measure, Label(key)), inner, Format(child, OneDecimal.Contains(key)));
+                        Row(text, section, Join(measure, label), inner, Format(key, child, obj));
                     }
                 }
 
@@ -82,33 +66,75 @@ public static class CsvExport
             case JsonArray array:
                 foreach (var item in array)
                 {
-                    Flatten(text, section, measure, group, item);
+                    Flatten(text, section, measure, group, item, context, holder);
                 }
 
                 break;
             default:
-                Row(text, section, measure, group, Format(node));
+                Row(text, section, measure, group, Format(context, node, holder));
                 break;
         }
     }
 
+    /// <summary>The group a row of a list stands for, in Swedish: a category, a referring part, a support kind; a goal by insats and goal; a week by group.</summary>
+    private static string? Name(JsonObject obj, string context)
+    {
+        if (obj["goalId"] is { } goal)
+        {
+            return obj["insatsId"] is { } insats ? $"{insats} / {goal}" : goal.ToString();
+        }
+
+        if (obj["week"] is { } week)
+        {
+            return obj["beredningsgruppId"] is { } bg ? $"{bg} / {week}" : week.ToString();
+        }
+
+        var code = obj["key"] ?? obj["atStart"];
+        if (code is not null)
+        {
+            return SwedishLabels.Code(context, code.ToString());
+        }
+
+        return obj["code"]?.ToString() ?? obj["insatsId"]?.ToString();
+    }
+
+    /// <summary>A property's heading; a goal's value and target say whether they are a percentage or a count.</summary>
+    private static string LabelIn(JsonObject obj, string measure, string key)
+    {
+        if (obj["metric"] is { } metric && key is "value" or "threshold")
+        {
+            var share = SwedishLabels.IsShareMetric(metric.ToString());
+            return (key == "value" ? "Värde" : "Målvärde") + (share ? " (%)" : " (antal)");
+        }
+
+        if (key == "threshold" && measure == Label("disclosureControl"))
+        {
+            return "Tröskel";
+        }
+
+        return Label(key);
+    }
+
     private static string Join(string a, string b) => a.Length == 0 ? b : $"{a} / {b}";
 
-    private static string Label(string key) => Labels.TryGetValue(key, out var label) ? label : key;
+    private static string Label(string key) => SwedishLabels.Key(key);
 
-    /// <summary>Percentages and day averages, written with one decimal as published ("60,0").</summary>
-    private static readonly HashSet<string> OneDecimal = new(StringComparer.Ordinal) { "value", "medianDays", "meanDays" };
-
-    /// <summary>Decimal comma; shares and averages with one decimal; booleans in Swedish; a suppressed or missing value is "..".</summary>
-    private static string Format(JsonNode? value, bool oneDecimal = false) => value switch
+    /// <summary>Decimal comma; shares and averages with one decimal; booleans in Swedish; codes in Swedish; a missing number is its mark.</summary>
+    private static string Format(string key, JsonNode? value, JsonObject? holder)
     {
-        null => "..",
-        JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.Number =>
-            decimal.Parse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture).ToString(oneDecimal ? "0.0" : "0.##########", Swedish),
-        JsonValue v when v.TryGetValue<bool>(out var b) => b ? "ja" : "nej",
-        JsonValue v => v.ToString(),
-        _ => value.ToJsonString(),
-    };
+        if (value is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.Number && key is "value" or "threshold" && holder?["metric"] is { } metric
+            && !SwedishLabels.IsShareMetric(metric.ToString()))
+        {
+            return decimal.Parse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture).ToString("0.##########", WideCsvExport.Swedish);
+        }
+
+        if (value is JsonValue n && n.GetValueKind() == System.Text.Json.JsonValueKind.Number && key is "threshold")
+        {
+            return decimal.Parse(n.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture).ToString("0.##########", WideCsvExport.Swedish);
+        }
+
+        return WideCsvExport.Format(ReportTables.Value(key, value, holder));
+    }
 
     private static void Row(StringBuilder text, string section, string measure, string group, string value) =>
         text.Append(Quote(section)).Append(';').Append(Quote(measure)).Append(';').Append(Quote(group)).Append(';').Append(Quote(value)).Append("\r\n");

@@ -93,6 +93,19 @@ public static class Disclosure
             }
         }
 
+        // a goal's value repeats its share's percentage, or is a count: it goes with the share, or as a count
+        if (obj.ContainsKey("metric") && obj.ContainsKey("value"))
+        {
+            if (obj["share"] is JsonObject goalShare)
+            {
+                obj["value"] = goalShare["value"]?.DeepClone();
+            }
+            else if (obj["value"] is JsonValue gv && gv.TryGetValue<decimal>(out var count) && count > 0 && count < t)
+            {
+                obj["value"] = null;
+            }
+        }
+
         if (obj.ContainsKey("medianDays") && obj["count"] is null)
         {
             obj["medianDays"] = null;

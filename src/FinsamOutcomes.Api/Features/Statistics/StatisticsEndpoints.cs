@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FinsamOutcomes.Api.Features.Insatser;
+using FinsamOutcomes.Api.Features.Statistics.Export;
 using FinsamOutcomes.Api.Infrastructure;
 using FinsamOutcomes.EventStore.Projections;
 using FluentValidation;
@@ -42,11 +43,11 @@ public sealed class StatisticsOptions
 }
 
 /// <summary>
-/// GET  /api/statistics/report?scope=&amp;forbundId=&amp;insatsId=&amp;kommun=&amp;period=&amp;includePredecessors=&amp;asOfPosition=&amp;asOfTime=&amp;waitForPosition=&amp;format=json|csv
+/// GET  /api/statistics/report?scope=&amp;forbundId=&amp;insatsId=&amp;kommun=&amp;period=&amp;includePredecessors=&amp;asOfPosition=&amp;asOfTime=&amp;waitForPosition=&amp;format=json|xlsx|csv-wide|csv
 /// GET  /api/statistics/oldest?insatsId=&amp;period=&amp;limit=      the äldstalista (case worker of the insats, förbund administrator)
 /// POST /api/statistics/frozen                                     freeze a report as it stands (förbund administrator or analyst)
-/// GET  /api/statistics/frozen/{id}                                the frozen report
-/// GET  /api/statistics/frozen/{id}/comparison                     what changed since, by how much, and which recorded events caused it
+/// GET  /api/statistics/frozen/{id}?format=                       the frozen report (json, xlsx, csv-wide, csv)
+/// GET  /api/statistics/frozen/{id}/comparison?format=            what changed since, by how much, and which recorded events caused it
 /// Förbund staff get exact figures of their own förbund; national callers get every scope with small counts suppressed.
 /// </summary>
 public static class StatisticsEndpoints
@@ -66,16 +67,43 @@ public static class StatisticsEndpoints
         string scope, string period, string? forbundId, string? insatsId, string? kommun, bool? includePredecessors,
         long? asOfPosition, DateTimeOffset? asOfTime, long? waitForPosition, string? format, CancellationToken ct)
     {
+        var exportFormat = ExportFormats.Parse(format);
         var request = new ReportRequest(scope, forbundId, insatsId, kommun, includePredecessors ?? false, period, asOfPosition, asOfTime);
         var query = await AuthorizeAsync(http, db, request, ct);
         await RequireKnownPositionsAsync(db, asOfPosition, waitForPosition, ct);
         await WaitAsync(monitor, waitForPosition, options.Value.MaxWait, ct);
         var report = await statistics.GetReportAsync(query.Query, ct);
         var json = ToJson(report, query.Suppress ? options.Value.SuppressionThreshold : null);
-        return string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase)
-            ? Results.File(CsvExport.Write(json), "text/csv; charset=utf-8", $"finsam-{request.Scope}-{request.Period}.csv")
-            : Results.Content(json.ToJsonString(), "application/json; charset=utf-8");
+        return exportFormat == ExportFormat.Json
+            ? Results.Content(json.ToJsonString(), "application/json; charset=utf-8")
+            : ReportFile(json, exportFormat, "Statistikrapport", FileStem("statistik", request, report.Basis.Period.Name), []);
     }
+
+    /// <summary>A report as a file: long CSV, wide CSV or xlsx, with the basis lines of a frozen report first when there are any.</summary>
+    private static IResult ReportFile(JsonNode json, ExportFormat format, string heading, string stem, IReadOnlyList<(string Label, ExportCell Value)> before)
+    {
+        var name = ExportFormats.FileName(stem, format);
+        if (format == ExportFormat.Csv)
+        {
+            return Results.File(CsvExport.Write(json, before.Select(b => (b.Label, WideCsvExport.Format(b.Value)))), WideCsvExport.ContentType, name);
+        }
+
+        var report = (JsonObject)json;
+        var tables = ReportTables.Build(report);
+        var basis = ReportTables.Basis(report, before);
+        return format == ExportFormat.Xlsx
+            ? Results.File(XlsxExport.Write(heading, basis, tables), XlsxExport.ContentType, name)
+            : Results.File(WideCsvExport.Write(heading, basis, tables), WideCsvExport.ContentType, name);
+    }
+
+    /// <summary>statistik-forbund-alvdalen-2024-H1: what, scope and period — ids and codes, never a person.</summary>
+    private static string FileStem(string what, ReportRequest r, string period) => r.Scope switch
+    {
+        "insats" => $"{what}-insats-{r.InsatsId}-{period}",
+        "kommun" => $"{what}-kommun-{r.ForbundId}-{r.Kommun}-{period}",
+        "forbund" => $"{what}-forbund-{r.ForbundId}{(r.IncludePredecessors ? "-med-foregangare" : "")}-{period}",
+        _ => $"{what}-riket-{period}",
+    };
 
     public static async Task<IResult> Oldest(
         HttpContext http, StatisticsService statistics, NpgsqlDataSource db, string insatsId, string? period, int? limit, CancellationToken ct)
@@ -112,15 +140,26 @@ public static class StatisticsEndpoints
         return Results.Created($"/api/statistics/frozen/{id}", await LoadFrozenAsync(db, id, ct));
     }
 
-    public static async Task<IResult> GetFrozen(string frozenId, HttpContext http, NpgsqlDataSource db, CancellationToken ct)
+    public static async Task<IResult> GetFrozen(string frozenId, HttpContext http, NpgsqlDataSource db, string? format, CancellationToken ct)
     {
+        var exportFormat = ExportFormats.Parse(format);
         var frozen = await LoadFrozenAsync(db, frozenId, ct);
         RequireFrozenReader(http, frozen);
-        return Results.Ok(frozen);
+        if (exportFormat == ExportFormat.Json)
+        {
+            return Results.Ok(frozen);
+        }
+
+        var period = frozen.Report["basis"]?["period"]?["name"]?.ToString() ?? "";
+        ExportCell[] frozenLines = [ExportCell.Of(frozen.Name), ExportCell.Of(frozen.FrozenId), ExportCell.Of(ReportTables.SwedishTime(frozen.FrozenAt)), new(CellKind.Count, null, frozen.Position)];
+        return ReportFile(frozen.Report, exportFormat, $"Fryst rapport: {frozen.Name}", $"fryst-rapport-{frozen.FrozenId}-{period}",
+            [("Fryst rapport", frozenLines[0]), ("Fryst rapports id", frozenLines[1]), ("Fryst (svensk tid)", frozenLines[2]), ("Fryst vid loggposition", frozenLines[3])]);
     }
 
-    public static async Task<IResult> Compare(string frozenId, HttpContext http, StatisticsService statistics, NpgsqlDataSource db, CancellationToken ct)
+
+    public static async Task<IResult> Compare(string frozenId, HttpContext http, StatisticsService statistics, NpgsqlDataSource db, string? format, CancellationToken ct)
     {
+        var exportFormat = ExportFormats.Parse(format);
         var frozen = await LoadFrozenAsync(db, frozenId, ct);
         var forbundIds = RequireFrozenReader(http, frozen);
         var request = JsonSerializer.Deserialize<FreezeRequest>(await QueryOfAsync(db, frozenId, ct), Json)!;
@@ -129,7 +168,18 @@ public static class StatisticsEndpoints
         var currentJson = ToJson(current, null);
         var changes = Diff(Numbers(frozen.Report), Numbers(currentJson));
         var causes = await CausesAsync(db, forbundIds, request.InsatsId, frozen.Position, current.Basis.Position, ct);
-        return Results.Ok(new ReportComparison(frozenId, frozen.Name, frozen.Position, current.Basis.Position, changes, causes));
+        var comparison = new ReportComparison(frozenId, frozen.Name, frozen.Position, current.Basis.Position, changes, causes);
+        if (exportFormat == ExportFormat.Json)
+        {
+            return Results.Ok(comparison);
+        }
+
+        var (basis, tables) = ComparisonExport.Tables(comparison, frozen, current.Basis);
+        var name = ExportFormats.FileName($"jamforelse-{frozenId}-{current.Basis.Period.Name}", exportFormat);
+        var heading = $"Jämförelse av fryst rapport: {frozen.Name}";
+        return exportFormat == ExportFormat.Xlsx
+            ? Results.File(XlsxExport.Write(heading, basis, tables), XlsxExport.ContentType, name)
+            : Results.File(WideCsvExport.Write(heading, basis, tables), WideCsvExport.ContentType, name);
     }
 
     private static readonly JsonSerializerOptions Json = CreateJson();

@@ -1,0 +1,124 @@
+namespace FinsamOutcomes.Api.Features.Statistics.Export;
+
+/// <summary>
+/// Swedish names for the report's property names and for the codes of its vocabularies, shared by every export
+/// (long CSV, wide CSV, xlsx). A code is named in the context of the property that holds it, since the same code
+/// means different things in different lists (<c>none</c>: ingen sysselsättning / ingen ersättning).
+/// A key or code without a Swedish name is written as it is, so a new figure still appears.
+/// </summary>
+public static class SwedishLabels
+{
+    /// <summary>The mark of a figure hidden by disclosure control (national output), as in Swedish official statistics.</summary>
+    public const string Suppressed = "..";
+
+    /// <summary>The mark of a share, median or mean that cannot be computed because nothing was counted (0 in the denominator).</summary>
+    public const string NoDenominator = ".";
+
+    public const string SuppressedExplanation =
+        "undertryckt: röjandekontroll i nationell redovisning (ett litet antal, eller ett värde som annars kunde räknas fram ur det)";
+
+    public const string NoDenominatorExplanation =
+        "kan inte beräknas: nämnaren är 0 (inga avslut, inskrivningar eller fall att räkna på under perioden)";
+
+    private static readonly Dictionary<string, string> Keys = new(StringComparer.Ordinal)
+    {
+        ["basis"] = "Underlag", ["participants"] = "Deltagare", ["exits"] = "Avslut", ["beforeAfter"] = "Före och efter", ["time"] = "Tid",
+        ["uniqueIndividuals"] = "Unika individer", ["referrals"] = "Aktualiseringar", ["goals"] = "Måluppfyllelse", ["headCount"] = "Volyminsatser",
+        ["active"] = "Aktiva under perioden", ["new"] = "Nya under perioden", ["exited"] = "Avslutade under perioden", ["activeAtEnd"] = "Aktiva vid periodens slut",
+        ["pausedAtEnd"] = "Vilande vid periodens slut", ["total"] = "Totalt", ["byGender"] = "Kön", ["byAgeBand"] = "Åldersgrupp",
+        ["woman"] = "Kvinnor", ["man"] = "Män", ["nonBinary"] = "Icke-binära", ["notStated"] = "Ej angivet",
+        ["byCategory"] = "Per kategori", ["byReason"] = "Per avslutsorsak", ["workOrStudies"] = "Andel till arbete/studier", ["positiveOutcome"] = "Andel positiv lösning",
+        ["numerator"] = "Täljare", ["denominator"] = "Nämnare", ["value"] = "Andel (%)", ["occupation"] = "Sysselsättning", ["meansOfSupport"] = "Försörjning",
+        ["workingOrStudyingAtStart"] = "Arbetar/studerar vid start", ["workingOrStudyingAtExit"] = "Arbetar/studerar vid avslut", ["atExit"] = "Vid avslut",
+        ["atExitTotals"] = "Summa vid avslut", ["rows"] = "Vid start", ["inInsats"] = "Tid i insats", ["inInsatsExcludingPauses"] = "Tid i insats utan vilande",
+        ["firstActivity"] = "Första aktivitet", ["within30Days"] = "Inom 30 dagar", ["count"] = "Antal", ["medianDays"] = "Median (dagar)", ["meanDays"] = "Medel (dagar)",
+        ["individuals"] = "Individer", ["participations"] = "Deltaganden", ["received"] = "Mottagna", ["receivedByParty"] = "Per remitterande part",
+        ["decisions"] = "Beslut", ["decisionsByKind"] = "Beslut per typ", ["withdrawn"] = "Återtagna", ["waitingAtEnd"] = "Väntar vid periodens slut",
+        ["awaitingCompletionAtEnd"] = "Väntar på komplettering vid periodens slut", ["daysReceivedToDecision"] = "Dagar från mottagen till beslut",
+        ["daysDecisionToEnrolment"] = "Dagar från beslut till inskrivning",
+        ["acceptedPerWeek"] = "Anvisade per vecka", ["occurrences"] = "Tillfällen", ["attendees"] = "Deltagare", ["attendeesByGender"] = "Deltagare per kön",
+        ["byInsats"] = "Per insats", ["threshold"] = "Målvärde", ["status"] = "Status",
+        ["scopeKind"] = "Omfattning", ["insatsId"] = "Insats", ["forbundId"] = "Förbund", ["kommun"] = "Kommun", ["includePredecessors"] = "Med föregångare",
+        ["forbundIds"] = "Förbund som räknas", ["period"] = "Period", ["from"] = "Från", ["to"] = "Till", ["name"] = "Namn", ["today"] = "Dagens datum",
+        ["position"] = "Loggposition", ["positionRecordedAt"] = "Händelsen registrerad", ["asOf"] = "Tidigare läge", ["producedAt"] = "Framtagen",
+        ["disclosureControl"] = "Röjandekontroll", ["cutoff"] = "Brytdatum", ["description"] = "Beskrivning", ["metric"] = "Mått",
+        ["comparison"] = "Jämförelse", ["goalPeriod"] = "Målperiod", ["reason"] = "Skäl", ["insatsName"] = "Insatsens namn", ["label"] = "Benämning",
+        ["positive"] = "Positiv lösning", ["category"] = "Kategori", ["code"] = "Kod", ["week"] = "Vecka", ["monday"] = "Måndag", ["cap"] = "Intagstak",
+        ["accepted"] = "Anvisade", ["overCap"] = "Över taket", ["overrides"] = "Med skäl för att överskrida taket",
+        ["beredningsgruppId"] = "Beredningsgrupp", ["beredningsgruppIds"] = "Beredningsgrupper", ["share"] = "Andel", ["goalId"] = "Mål",
+        ["key"] = "Grupp", ["atStart"] = "Vid start",
+    };
+
+    private static readonly Dictionary<string, string> Gender = new(StringComparer.Ordinal)
+    {
+        ["woman"] = "Kvinnor", ["man"] = "Män", ["non_binary"] = "Icke-binära", ["not_stated"] = "Ej angivet", ["total"] = "Totalt",
+    };
+
+    private static readonly Dictionary<string, string> Category = new(StringComparer.Ordinal)
+    {
+        ["work"] = "Arbete", ["studies"] = "Studier", ["returned"] = "Återremiss", ["other"] = "Annat", ["total"] = "Totalt",
+    };
+
+    private static readonly Dictionary<string, string> Occupation = new(StringComparer.Ordinal)
+    {
+        ["working"] = "Arbetar", ["studying"] = "Studerar", ["job_seeking"] = "Arbetssökande", ["none"] = "Ingen sysselsättning",
+    };
+
+    private static readonly Dictionary<string, string> Support = new(StringComparer.Ordinal)
+    {
+        ["sickness_benefit"] = "Sjukpenning", ["activity_compensation"] = "Aktivitetsersättning", ["sickness_compensation"] = "Sjukersättning",
+        ["unemployment_benefit"] = "Arbetslöshetsersättning/aktivitetsstöd", ["social_assistance"] = "Försörjningsstöd",
+        ["establishment_benefit"] = "Etableringsersättning", ["salary"] = "Lön", ["none"] = "Ingen ersättning", ["other"] = "Annan ersättning",
+    };
+
+    private static readonly Dictionary<string, string> Party = new(StringComparer.Ordinal)
+    {
+        ["af"] = "Arbetsförmedlingen", ["fk"] = "Försäkringskassan", ["region"] = "Regionen", ["kommun_social_services"] = "Kommunens socialtjänst",
+        ["kommun_social_assistance"] = "Kommunens försörjningsstöd", ["kommun_labour_market"] = "Kommunens arbetsmarknadsenhet", ["other"] = "Annan part",
+        ["total"] = "Totalt",
+    };
+
+    private static readonly Dictionary<string, string> Decision = new(StringComparer.Ordinal)
+    {
+        ["accepted"] = "Anvisad", ["rejected"] = "Avslag", ["returned"] = "Återremitterad", ["completion_requested"] = "Komplettering begärd",
+    };
+
+    private static readonly Dictionary<string, string> Metric = new(StringComparer.Ordinal)
+    {
+        ["share_exits_to_work_or_studies"] = "Andel avslut till arbete/studier", ["share_positive_outcome"] = "Andel avslut med positiv lösning",
+        ["share_first_activity_within30_days"] = "Andel med första aktivitet inom 30 dagar", ["new_participants"] = "Antal nya deltagare",
+        ["active_participants"] = "Antal aktiva deltagare",
+    };
+
+    private static readonly Dictionary<string, string> Misc = new(StringComparer.Ordinal)
+    {
+        ["at_least"] = "minst", ["at_most"] = "högst", ["year"] = "år", ["half_year"] = "halvår", ["tertial"] = "tertial",
+        ["met"] = "uppfyllt", ["not_met"] = "ej uppfyllt", ["not_measurable"] = "kan inte mätas",
+        ["no_exits_in_period"] = "inga avslut under perioden", ["no_enrolments_due_in_period"] = "inga inskrivningar att mäta under perioden",
+        ["period_is_not_a_whole_goal_period"] = "perioden är inte en hel målperiod",
+        ["insats"] = "Insats", ["kommun"] = "Kommun", ["forbund"] = "Förbund", ["country"] = "Hela landet",
+    };
+
+    /// <summary>The Swedish name of a property of the report, or the property itself.</summary>
+    public static string Key(string key) => Keys.TryGetValue(key, out var label) ? label : key;
+
+    /// <summary>The Swedish name of a code held by the property (or table) <paramref name="context"/>, or the code itself.</summary>
+    public static string Code(string context, string code)
+    {
+        var list = context switch
+        {
+            "byCategory" or "category" => Category,
+            "occupation" => Occupation,
+            "meansOfSupport" => Support,
+            "receivedByParty" => Party,
+            "decisionsByKind" => Decision,
+            "metric" => Metric,
+            "byGender" or "gender" => Gender,
+            _ => Misc,
+        };
+        return list.TryGetValue(code, out var label) ? label : code == "total" ? "Totalt" : code;
+    }
+
+    /// <summary>Goal metrics whose value is a percentage; the others are counts.</summary>
+    public static bool IsShareMetric(string? metric) => metric is not null && metric.StartsWith("share_", StringComparison.Ordinal);
+}
