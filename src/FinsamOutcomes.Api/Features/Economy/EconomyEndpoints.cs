@@ -11,12 +11,12 @@ public sealed record ContributionRequest(decimal Amount);
 
 public sealed record OtherIncomeRequest(string Source, string Description, decimal Amount, string? InsatsId = null);
 
-public sealed record BudgetLineRequest(LineType Type, string? InsatsId, string Description, decimal Amount, int? PlannedParticipants = null);
+public sealed record BudgetLineRequest(LineType Type, string Description, decimal Amount, string? InsatsId = null, int? PlannedParticipants = null);
 
 public sealed record BudgetRequest(DateOnly AdoptedOn, string Reason, IReadOnlyList<BudgetLineRequest> Lines);
 
 /// <summary>An outcome for one month (1–12) or one tertial (1–3); insatsId empty for administration.</summary>
-public sealed record OutcomeRequest(int? Month, int? Tertial, LineType Type, string? InsatsId, string Account, string Description, decimal Amount, string? EntryId = null);
+public sealed record OutcomeRequest(LineType Type, string Account, string Description, decimal Amount, int? Month = null, int? Tertial = null, string? InsatsId = null, string? EntryId = null);
 
 public sealed record OutcomeCorrectionRequest(decimal Amount, string Reason);
 
@@ -24,7 +24,7 @@ public sealed record OpeningEquityRequest(decimal Amount);
 
 public sealed record CloseYearRequest(DateOnly ClosedOn);
 
-public sealed record CostCentreRequest(string CostCentre, LineType Type, string? InsatsId);
+public sealed record CostCentreRequest(string CostCentre, LineType Type, string? InsatsId = null);
 
 public sealed record CostCentresRequest(IReadOnlyList<CostCentreRequest> Mappings);
 

@@ -26,7 +26,8 @@ public sealed record OtherIncomeRow(string IncomeId, string Source, string Descr
 public sealed record FinancingReport(decimal Contributions, IReadOnlyList<FinancierRow> ByFinancier, IReadOnlyList<MemberContributionRow> ByMember,
     IReadOnlyList<OtherIncomeRow> OtherIncome, decimal OtherIncomeTotal, decimal TotalIncome);
 
-public sealed record BudgetRevisionInfo(int Revision, DateOnly AdoptedOn, string Reason, decimal Total);
+/// <summary>One budget revision: income lines (medlemsbidrag, övriga intäkter) and cost lines (administration, insatser) summed apart.</summary>
+public sealed record BudgetRevisionInfo(int Revision, DateOnly AdoptedOn, string Reason, decimal IncomeTotal, decimal CostTotal);
 
 /// <summary>One line of the driftredovisning. Deviation is favourable when positive: outcome − budget for income and result, budget − outcome for costs.</summary>
 public sealed record DriftRow(string Key, string Label, decimal Budget, decimal Outcome, decimal Deviation, decimal? PreviousYearOutcome);
@@ -107,7 +108,7 @@ public sealed class EconomyReports(NpgsqlDataSource db, StatisticsService statis
         await using var tx = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
         var name = await ScalarAsync<string>(connection, tx, "SELECT name FROM rm_forbund WHERE forbund_id = $1", ct, forbundId) ?? forbundId;
         var position = await ScalarAsync<long>(connection, tx, "SELECT coalesce(max(position), 0) FROM es_events WHERE stream_id = ANY($1)", ct,
-            new[] { EconomyYear.Stream(forbundId, year), CostCentreMapping.Stream(forbundId) });
+            (object)new[] { EconomyYear.Stream(forbundId, year), CostCentreMapping.Stream(forbundId) });
         var financing = await FinancingAsync(connection, tx, forbundId, year, ct);
         var drift = await DriftAsync(connection, tx, forbundId, year, ct);
         var insatser = await InsatsVsAdministrationAsync(connection, tx, forbundId, year, ct);
@@ -191,10 +192,12 @@ public sealed class EconomyReports(NpgsqlDataSource db, StatisticsService statis
     {
         var revisions = await ReadAsync(c, tx,
             """
-            SELECT r.revision, r.adopted_on, r.reason, coalesce((SELECT sum(amount) FROM econ_budget_lines l WHERE l.forbund_id = r.forbund_id AND l.year = r.year AND l.revision = r.revision), 0)
+            SELECT r.revision, r.adopted_on, r.reason,
+                   coalesce((SELECT sum(amount) FROM econ_budget_lines l WHERE l.forbund_id = r.forbund_id AND l.year = r.year AND l.revision = r.revision AND l.line_type IN ('member_contributions', 'other_income')), 0),
+                   coalesce((SELECT sum(amount) FROM econ_budget_lines l WHERE l.forbund_id = r.forbund_id AND l.year = r.year AND l.revision = r.revision AND l.line_type NOT IN ('member_contributions', 'other_income')), 0)
             FROM econ_budget_revisions r WHERE r.forbund_id = $1 AND r.year = $2 ORDER BY r.revision
             """,
-            r => new BudgetRevisionInfo(r.GetInt32(0), r.GetFieldValue<DateOnly>(1), r.GetString(2), r.GetDecimal(3)), ct, forbundId, year);
+            r => new BudgetRevisionInfo(r.GetInt32(0), r.GetFieldValue<DateOnly>(1), r.GetString(2), r.GetDecimal(3), r.GetDecimal(4)), ct, forbundId, year);
         var budget = await ReadAsync(c, tx,
             $"SELECT line_type, sum(amount) FROM econ_budget_lines WHERE forbund_id = $1 AND year = $2 AND revision = ({CurrentRevision}) GROUP BY line_type",
             r => (Type: r.GetString(0), Amount: r.GetDecimal(1)), ct, forbundId, year);

@@ -93,7 +93,7 @@ public static class XlsxWriter
                     row.Append(value switch
                     {
                         null => new Cell(),
-                        decimal d => new Cell { DataType = CellValues.Number, CellValue = new CellValue(d) },
+                        decimal d => new Cell { DataType = CellValues.Number, CellValue = new CellValue(d.ToString("0.##", CultureInfo.InvariantCulture)) },
                         int i => new Cell { DataType = CellValues.Number, CellValue = new CellValue(i) },
                         _ => new Cell { DataType = CellValues.InlineString, InlineString = new InlineString(new Text(Convert.ToString(value, CultureInfo.InvariantCulture) ?? "")) },
                     });
