@@ -384,6 +384,39 @@ public sealed class EconomyYearTests(ApiFactory factory) : IClassFixture<ApiFact
         await ApiClient.ProblemAsync(await s.Admin.GetAsync($"/api/economy/{s.ForbundId}/3000"), HttpStatusCode.BadRequest, "validation");
     }
 
+    [Fact]
+    public async Task a_revised_budget_and_a_corrected_outcome_change_a_frozen_report_and_the_comparison_names_both()
+    {
+        var s = await Scenario.CreateAsync(factory);
+        var b = $"/api/economy/{s.ForbundId}/2025";
+        object Budget(decimal admin) => new
+        {
+            adoptedOn = "2024-12-01",
+            reason = admin == 600_000m ? "Budget 2025" : "Reviderad budget",
+            lines = new object[] { new { type = "administration", description = "Kansli", amount = admin } },
+        };
+        await s.Admin.PostOkAsync($"{b}/budget", Budget(600_000m));
+        await s.Admin.PostOkAsync($"{b}/outcomes", new { entryId = "kansli-jan", month = 1, type = "administration", account = "6420", description = "Kansli", amount = 50_000m });
+        var frozen = await s.Admin.PostOkAsync($"{b}/frozen", new { name = "Delårsrapport T1 som styrelsen godkände" });
+        var frozenId = frozen.GetProperty("frozenId").GetString()!;
+
+        await s.Admin.PostOkAsync($"{b}/budget", Budget(650_000m));
+        await s.Admin.PostOkAsync($"{b}/outcomes/kansli-jan/correction", new { amount = 45_000m, reason = "Felkonterat" });
+
+        var comparison = await s.Admin.GetOkAsync($"/api/economy/frozen/{frozenId}/comparison");
+        var changes = comparison.GetProperty("changes").EnumerateArray().ToDictionary(c => c.GetProperty("figure").GetString()!);
+        Assert.Equal(600_000m, changes["driftredovisning.rows[administration].budget"].GetProperty("frozen").GetDecimal());
+        Assert.Equal(650_000m, changes["driftredovisning.rows[administration].budget"].GetProperty("current").GetDecimal());
+        Assert.Equal(-5_000m, changes["driftredovisning.rows[administration].outcome"].GetProperty("difference").GetDecimal());
+        Assert.Equal(1m, changes["driftredovisning.budget.revision"].GetProperty("difference").GetDecimal());
+        Assert.Equal(
+            ["economy.budget_set.v1 revision 2", "economy.outcome_corrected.v1 kansli-jan"],
+            comparison.GetProperty("causes").EnumerateArray().Select(c => $"{c.GetProperty("eventType").GetString()} {c.GetProperty("names").GetString()}"));
+        var again = await s.Admin.GetOkAsync($"/api/economy/frozen/{frozenId}");
+        Assert.Equal(600_000m, again.GetProperty("report").GetProperty("driftredovisning").GetProperty("rows").EnumerateArray()
+            .Single(r => r.GetProperty("key").GetString() == "administration").GetProperty("budget").GetDecimal());
+    }
+
     private async Task<decimal> SumAsync(string forbundId)
     {
         await using var cmd = Db(factory).CreateCommand("SELECT sum(amount) FROM econ_outcomes WHERE forbund_id = $1");

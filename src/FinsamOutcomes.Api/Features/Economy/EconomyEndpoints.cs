@@ -43,6 +43,7 @@ public sealed record CostCentresRequest(IReadOnlyList<CostCentreRequest> Mapping
 /// GET  /api/economy/{forbundId}/{year}/report?period=&amp;format=json|csv     financing, driftredovisning, insats vs administration, eget kapital, cost per participant
 /// GET  /api/economy/{forbundId}/{year}/uppfoljning-finsam?format=csv|json|xlsx  the figures Försäkringskassan's Uppföljning Finsam asks for
 /// GET  /api/economy/compilation/{year}?format=json|csv                  the national compilation: one row per förbund (national readers)
+/// POST /api/economy/{forbundId}/{year}/frozen, GET /api/economy/frozen/{id}[/comparison]   frozen economy reports and what changed since (FrozenEconomyReports)
 /// Writes: the förbund's administrator. Reads: its administrator and analysts. The compilation: national readers and administrators.
 /// </summary>
 public static class EconomyEndpoints
@@ -64,6 +65,7 @@ public static class EconomyEndpoints
         group.MapPost("/{forbundId}/{year:int}/close", CloseYear).Validated<CloseYearRequest>();
         group.MapGet("/{forbundId}/{year:int}/report", EconomyReportEndpoints.Report);
         group.MapGet("/{forbundId}/{year:int}/uppfoljning-finsam", EconomyReportEndpoints.UppfoljningFinsam);
+        group.MapFrozenEconomy();
     }
 
     public static async Task<IResult> RecordContribution(string forbundId, int year, string memberId, ContributionRequest r, HttpContext http, StreamCommands streams, NpgsqlDataSource db, CancellationToken ct)

@@ -196,7 +196,7 @@ public static class EconomyReportEndpoints
         return text.IndexOfAny([';', '"', '\n', '\r']) >= 0 ? $"\"{text.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : text;
     }
 
-    private static StatisticsPeriod CostPeriod(int year, string? period)
+    public static StatisticsPeriod CostPeriod(int year, string? period)
     {
         if (string.IsNullOrWhiteSpace(period))
         {

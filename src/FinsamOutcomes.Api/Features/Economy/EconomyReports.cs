@@ -107,8 +107,8 @@ public sealed class EconomyReports(NpgsqlDataSource db, StatisticsService statis
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
         var name = await ScalarAsync<string>(connection, tx, "SELECT name FROM rm_forbund WHERE forbund_id = $1", ct, forbundId) ?? forbundId;
-        var position = await ScalarAsync<long>(connection, tx, "SELECT coalesce(max(position), 0) FROM es_events WHERE stream_id = ANY($1)", ct,
-            (object)new[] { EconomyYear.Stream(forbundId, year), CostCentreMapping.Stream(forbundId) });
+        // the last event of the förbund (economy, insatser, participations) the report reflects
+        var position = await ScalarAsync<long>(connection, tx, "SELECT coalesce(max(position), 0) FROM es_events WHERE forbund_id = $1", ct, forbundId);
         var financing = await FinancingAsync(connection, tx, forbundId, year, ct);
         var drift = await DriftAsync(connection, tx, forbundId, year, ct);
         var insatser = await InsatsVsAdministrationAsync(connection, tx, forbundId, year, ct);
