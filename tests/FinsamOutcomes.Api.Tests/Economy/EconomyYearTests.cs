@@ -352,7 +352,7 @@ public sealed class EconomyYearTests(ApiFactory factory) : IClassFixture<ApiFact
     }
 
     [Fact]
-    public async Task only_the_forbunds_administrator_records_and_analysts_read_and_the_compilation_is_for_national_readers()
+    public async Task only_the_forbunds_administrator_or_economist_records_and_analysts_read_and_the_compilation_is_for_national_readers()
     {
         var s = await Scenario.CreateAsync(factory);
         var b = $"/api/economy/{s.ForbundId}/2025";
@@ -364,6 +364,12 @@ public sealed class EconomyYearTests(ApiFactory factory) : IClassFixture<ApiFact
         await ApiClient.ProblemAsync(await analyst.GetAsync("/api/economy/compilation/2025"), HttpStatusCode.Forbidden, "forbidden");
         await ApiClient.ProblemAsync(await ApiClient.As(factory, Roles.NationalReader, "*").GetAsync($"{b}/report"), HttpStatusCode.Forbidden, "forbidden");
         Assert.Equal(HttpStatusCode.OK, (await analyst.GetAsync($"{b}/report")).StatusCode);
+        var economist = ApiClient.As(factory, Roles.Economist, s.ForbundId, actor: "ekonom");
+        await ApiClient.OkJsonAsync(await economist.PutAsync($"{b}/opening-equity", new { amount = 250_000m }));
+        Assert.Equal(250_000m, (await economist.GetOkAsync($"{b}/report")).GetProperty("egetKapital").GetProperty("openingEquity").GetDecimal());
+        await ApiClient.ProblemAsync(await ApiClient.As(factory, Roles.Economist, "other-forbund").GetAsync($"{b}/report"), HttpStatusCode.Forbidden, "forbidden");
+        await ApiClient.ProblemAsync(await ApiClient.As(factory, Roles.Economist, "*").GetAsync($"{b}/report"), HttpStatusCode.Forbidden, "forbidden");
+        await ApiClient.ProblemAsync(await economist.GetAsync($"/api/insatser/{s.InsatsId}/participations"), HttpStatusCode.Forbidden, "forbidden");
         await ApiClient.ProblemAsync(await s.National.GetAsync("/api/economy/nosuchforbund/2025"), HttpStatusCode.NotFound, "not_found");
     }
 

@@ -44,7 +44,7 @@ public sealed record CostCentresRequest(IReadOnlyList<CostCentreRequest> Mapping
 /// GET  /api/economy/{forbundId}/{year}/uppfoljning-finsam?format=csv|json|xlsx  the figures Försäkringskassan's Uppföljning Finsam asks for
 /// GET  /api/economy/compilation/{year}?format=json|csv                  the national compilation: one row per förbund (national readers)
 /// POST /api/economy/{forbundId}/{year}/frozen, GET /api/economy/frozen/{id}[/comparison]   frozen economy reports and what changed since (FrozenEconomyReports)
-/// Writes: the förbund's administrator. Reads: its administrator and analysts. The compilation: national readers and administrators.
+/// Writes: the förbund's administrator or economist. Reads: those and its analysts. The compilation: national readers and administrators.
 /// </summary>
 public static class EconomyEndpoints
 {
@@ -193,11 +193,13 @@ public static class EconomyEndpoints
         return ids;
     }
 
-    /// <summary>The förbund's administrator (or a national administrator); 404 when the förbund is not registered.</summary>
+    /// <summary>The förbund's administrator or economist (or a national administrator); 404 when the förbund is not registered.</summary>
     public static async Task RequireWriterAsync(HttpContext http, NpgsqlDataSource db, string forbundId, int? year, CancellationToken ct)
     {
         var caller = http.Caller();
-        caller.Require(caller.Is(Roles.Administrator) && caller.InForbund(forbundId), "this förbund's economy");
+        caller.Require(
+            (caller.Is(Roles.Administrator) && caller.InForbund(forbundId)) || (caller.Is(Roles.Economist) && caller.ForbundId == forbundId),
+            "this förbund's economy");
         await RequireForbundAsync(db, forbundId, ct);
         if (year is { } y)
         {
@@ -205,11 +207,13 @@ public static class EconomyEndpoints
         }
     }
 
-    /// <summary>The förbund's administrator or analysts (or national administrators); 404 when the förbund is not registered.</summary>
+    /// <summary>The förbund's administrator, economist or analysts (or national administrators); 404 when the förbund is not registered.</summary>
     public static async Task RequireReaderAsync(HttpContext http, NpgsqlDataSource db, string forbundId, CancellationToken ct)
     {
         var caller = http.Caller();
-        caller.Require(caller.Is(Roles.Administrator, Roles.ForbundAnalyst) && caller.InForbund(forbundId), "this förbund's economy");
+        caller.Require(
+            (caller.Is(Roles.Administrator) && caller.InForbund(forbundId)) || (caller.Is(Roles.Economist, Roles.ForbundAnalyst) && caller.ForbundId == forbundId),
+            "this förbund's economy");
         await RequireForbundAsync(db, forbundId, ct);
     }
 
