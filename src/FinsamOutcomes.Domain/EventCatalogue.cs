@@ -1,4 +1,5 @@
 using FinsamOutcomes.Domain.Beredningsgrupper;
+using FinsamOutcomes.Domain.Economy;
 using FinsamOutcomes.Domain.Forbund;
 using FinsamOutcomes.Domain.Insatser;
 using FinsamOutcomes.Domain.Participations;
@@ -44,6 +45,16 @@ public static class EventCatalogue
         (typeof(ExitCorrected), "participation.exit_corrected.v1"),
         (typeof(EnrolmentCorrected), "participation.enrolment_corrected.v1"),
         (typeof(ParticipationRegisteredInError), "participation.registered_in_error.v1"),
+
+        (typeof(ContributionRecorded), "economy.contribution_recorded.v1"),
+        (typeof(OtherIncomeRecorded), "economy.other_income_recorded.v1"),
+        (typeof(BudgetSet), "economy.budget_set.v1"),
+        (typeof(OutcomeRecorded), "economy.outcome_recorded.v1"),
+        (typeof(OutcomeCorrected), "economy.outcome_corrected.v1"),
+        (typeof(AccountingImported), "economy.accounting_imported.v1"),
+        (typeof(OpeningEquitySet), "economy.opening_equity_set.v1"),
+        (typeof(YearClosed), "economy.year_closed.v1"),
+        (typeof(CostCentresSet), "economy.cost_centres_set.v1"),
     ];
 
     public static string StreamOf(string kind, string id) => $"{kind}-{id}";

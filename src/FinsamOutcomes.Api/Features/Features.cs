@@ -1,4 +1,5 @@
 using FinsamOutcomes.Api.Features.Beredningsgrupper;
+using FinsamOutcomes.Api.Features.Economy;
 using FinsamOutcomes.Api.Features.Forbund;
 using FinsamOutcomes.Api.Features.Gallring;
 using FinsamOutcomes.Api.Features.Insatser;
@@ -25,6 +26,8 @@ public static class Features
         services.AddSingleton<IInlineProjection, BeredningsgruppReadModel>();
         services.AddSingleton<IInlineProjection, ReferralReadModel>();
         services.AddSingleton<IInlineProjection, ParticipationReadModel>();
+        services.AddSingleton<IInlineProjection, EconomyReadModel>();
+        services.AddSingleton<EconomyReports>();
         builder.AddPeople();
         builder.AddGallring();
         services.AddStatistics();
@@ -42,6 +45,7 @@ public static class Features
         api.MapPeople();
         api.MapGallring();
         api.MapStatistics();
+        api.MapEconomy();
         api.MapOperations();
     }
 }

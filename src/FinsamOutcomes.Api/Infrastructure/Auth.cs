@@ -17,8 +17,11 @@ public static class Roles
     public const string NationalReader = "national_reader";
     public const string Administrator = "administrator";
 
+    /// <summary>A förbund's economist: records and reads the förbund's economy (docs/economy.md); sees no participant.</summary>
+    public const string Economist = "economist";
+
     public static IReadOnlyList<string> All { get; } =
-        [CaseWorker, InsatsManager, AssessmentGroupMember, ForbundAnalyst, NationalReader, Administrator];
+        [CaseWorker, InsatsManager, AssessmentGroupMember, ForbundAnalyst, NationalReader, Administrator, Economist];
 }
 
 /// <summary>Claim names in our tokens: sub, role, forbund ("*" = every förbund), insats, beredningsgrupp (repeatable).</summary>

@@ -57,21 +57,26 @@ public sealed class AccessWorld : IAsyncLifetime
 /// </summary>
 public sealed class AccessMatrixTests(AccessWorld world) : IClassFixture<AccessWorld>
 {
-    // The seven callers: the six roles in their own scope, and the administrator with national scope.
+    // The eight callers: the seven roles in their own scope, and the administrator with national scope.
     private const string CaseWorker = Roles.CaseWorker;
     private const string InsatsManager = Roles.InsatsManager;
     private const string GroupMember = Roles.AssessmentGroupMember;
     private const string Analyst = Roles.ForbundAnalyst;
     private const string NationalReader = Roles.NationalReader;
     private const string Administrator = Roles.Administrator;
+    private const string Economist = Roles.Economist;
     private const string NationalAdministrator = "national_administrator";
 
-    private static readonly string[] Callers = [CaseWorker, InsatsManager, GroupMember, Analyst, NationalReader, Administrator, NationalAdministrator];
+    private static readonly string[] Callers = [CaseWorker, InsatsManager, GroupMember, Analyst, NationalReader, Administrator, Economist, NationalAdministrator];
+
+    private static readonly string[] EconomyWriters = [Economist, Administrator, NationalAdministrator];
+    private static readonly string[] EconomyReaders = [Economist, Analyst, Administrator, NationalAdministrator];
+    private static int _economyYear = 1950;
 
     /// <summary>The roles whose scope is an insats or a beredningsgrupp, not a whole förbund.</summary>
     private static readonly string[] NarrowlyScoped = [CaseWorker, InsatsManager, GroupMember];
 
-    private static readonly string[] ForbundReaders = [CaseWorker, InsatsManager, GroupMember, Analyst, Administrator, NationalAdministrator];
+    private static readonly string[] ForbundReaders = [CaseWorker, InsatsManager, GroupMember, Analyst, Administrator, Economist, NationalAdministrator];
     private static readonly string[] ForbundAdministrators = [Administrator, NationalAdministrator];
 
     /// <summary>What a row calls. InsatsId and GroupId are what the narrowly scoped callers' tokens name (default I and G).</summary>
@@ -187,6 +192,46 @@ public sealed class AccessMatrixTests(AccessWorld world) : IClassFixture<AccessW
         new("POST /api/people/{id}/protected-identity", "POST", [CaseWorker], async w => new Call($"/api/people/{(await w.EnrolAsync(NewPersonnummer())).ParticipantId}/protected-identity")),
         new("POST /api/people/{id}/rekey", "POST", [CaseWorker], async w => new Call($"/api/people/{(await w.EnrolAsync(NewPersonnummer())).ParticipantId}/rekey",
             new { personnummer = NewPersonnummer() })),
+
+        // Economy
+        new("GET /api/economy/{id}/{year}", "GET", EconomyReaders, w => Task.FromResult(new Call($"/api/economy/{w.Home.ForbundId}/2025")), ForbundWide: true),
+        new("PUT /api/economy/{id}/{year}/contributions/{memberId}", "PUT", EconomyWriters, async w =>
+        {
+            await w.Home.Admin.PostAsync($"/api/forbund/{w.Home.ForbundId}/members", new { memberId = "region-access", kind = "region", name = "Region", from = "2020-01-01" });
+            return new Call($"/api/economy/{w.Home.ForbundId}/2025/contributions/region-access", new { amount = 1_000_000m });
+        }),
+        new("PUT /api/economy/{id}/{year}/other-income/{incomeId}", "PUT", EconomyWriters, w => Task.FromResult(new Call($"/api/economy/{w.Home.ForbundId}/2025/other-income/esf",
+            new { source = "ESF", description = "ESF-projekt", amount = 100_000m }))),
+        new("POST /api/economy/{id}/{year}/budget", "POST", EconomyWriters, w => Task.FromResult(new Call($"/api/economy/{w.Home.ForbundId}/2025/budget",
+            new { adoptedOn = "2025-01-10", reason = "Budget", lines = new object[] { new { type = "administration", description = "Kansli", amount = 500_000m } } }))),
+        new("POST /api/economy/{id}/{year}/outcomes", "POST", EconomyWriters, w => Task.FromResult(new Call($"/api/economy/{w.Home.ForbundId}/2025/outcomes",
+            new { month = 2, type = "administration", account = "6420", description = "Kansli", amount = 40_000m }))),
+        new("POST /api/economy/{id}/{year}/outcomes/{entryId}/correction", "POST", EconomyWriters, async w =>
+        {
+            var entry = $"access-{Guid.NewGuid():N}"[..20];
+            await w.Home.Admin.PostOkAsync($"/api/economy/{w.Home.ForbundId}/2025/outcomes", new { entryId = entry, month = 3, type = "administration", account = "6420", description = "Kansli", amount = 40_000m });
+            return new Call($"/api/economy/{w.Home.ForbundId}/2025/outcomes/{entry}/correction", new { amount = 41_000m, reason = "Rättad" });
+        }),
+        new("POST /api/economy/{id}/{year}/imports", "POST", EconomyWriters, w => Task.FromResult(new Call($"/api/economy/{w.Home.ForbundId}/2025/imports?dryRun=true",
+            new ByteArrayContent("Konto;Period;Belopp;Kostnadsställe\r\n6420;2025-04;100,00;100\r\n"u8.ToArray()) { Headers = { ContentType = new("text/csv") } }))),
+        new("PUT /api/economy/{id}/{year}/opening-equity", "PUT", EconomyWriters, w => Task.FromResult(new Call($"/api/economy/{w.Home.ForbundId}/2025/opening-equity", new { amount = 300_000m }))),
+        new("POST /api/economy/{id}/{year}/close", "POST", EconomyWriters, async w =>
+        {
+            var year = Interlocked.Increment(ref _economyYear);
+            await Status(await w.Home.Admin.PutAsync($"/api/economy/{w.Home.ForbundId}/{year}/opening-equity", new { amount = 1m }), HttpStatusCode.OK);
+            return new Call($"/api/economy/{w.Home.ForbundId}/{year}/close", new { closedOn = $"{year + 1}-02-01" });
+        }),
+        new("GET /api/economy/{id}/cost-centres", "GET", EconomyReaders, w => Task.FromResult(new Call($"/api/economy/{w.Home.ForbundId}/cost-centres")), ForbundWide: true),
+        new("PUT /api/economy/{id}/cost-centres", "PUT", EconomyWriters, w => Task.FromResult(new Call($"/api/economy/{w.Home.ForbundId}/cost-centres",
+            new { mappings = new object[] { new { costCentre = "100", type = "administration" } } }))),
+        new("GET /api/economy/{id}/{year}/report", "GET", EconomyReaders, w => Task.FromResult(new Call($"/api/economy/{w.Home.ForbundId}/2025/report")), ForbundWide: true),
+        new("GET /api/economy/{id}/{year}/uppfoljning-finsam", "GET", EconomyReaders, w => Task.FromResult(new Call($"/api/economy/{w.Home.ForbundId}/2025/uppfoljning-finsam?format=csv")), ForbundWide: true),
+        new("GET /api/economy/compilation/{year}", "GET", [NationalReader, NationalAdministrator], w => Task.FromResult(new Call("/api/economy/compilation/2025"))),
+        new("POST /api/economy/{id}/{year}/frozen", "POST", EconomyReaders, w => Task.FromResult(new Call($"/api/economy/{w.Home.ForbundId}/2025/frozen", new { name = "Delår" }))),
+        new("GET /api/economy/frozen/{frozenId}", "GET", EconomyReaders, async w =>
+            new Call($"/api/economy/frozen/{(await w.Home.Admin.PostOkAsync($"/api/economy/{w.Home.ForbundId}/2025/frozen", new { name = "Delår" })).GetProperty("frozenId").GetString()}"), ForbundWide: true),
+        new("GET /api/economy/frozen/{frozenId}/comparison", "GET", EconomyReaders, async w =>
+            new Call($"/api/economy/frozen/{(await w.Home.Admin.PostOkAsync($"/api/economy/{w.Home.ForbundId}/2025/frozen", new { name = "Delår" })).GetProperty("frozenId").GetString()}/comparison"), ForbundWide: true),
     ];
 
     /// <summary>Route, caller and scope ("own", "other_forbund", "other_insats_or_group").</summary>
@@ -254,7 +299,7 @@ public sealed class AccessMatrixTests(AccessWorld world) : IClassFixture<AccessW
     }
 
     /// <summary>The feature folders of the write side (issue 3); statistics are read-only and tested with their feature.</summary>
-    private static readonly string[] RecordingTags = ["Forbund", "Insatser", "Beredningsgrupper", "Referrals", "Participations", "People"];
+    private static readonly string[] RecordingTags = ["Forbund", "Insatser", "Beredningsgrupper", "Referrals", "Participations", "People", "Economy"];
 
     /// <summary>"/api/insatser/{insatsId}/goals/{goalId}" and "/api/insatser/{id}/goals/{goalId}" are the same route.</summary>
     private static string Normalise(string pattern) =>
