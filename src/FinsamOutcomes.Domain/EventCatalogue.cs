@@ -3,6 +3,7 @@ using FinsamOutcomes.Domain.Forbund;
 using FinsamOutcomes.Domain.Insatser;
 using FinsamOutcomes.Domain.Participations;
 using FinsamOutcomes.Domain.Referrals;
+using FinsamOutcomes.Domain.Surveys;
 
 namespace FinsamOutcomes.Domain;
 
@@ -44,6 +45,8 @@ public static class EventCatalogue
         (typeof(ExitCorrected), "participation.exit_corrected.v1"),
         (typeof(EnrolmentCorrected), "participation.enrolment_corrected.v1"),
         (typeof(ParticipationRegisteredInError), "participation.registered_in_error.v1"),
+
+        .. SurveyEventNames.All,
     ];
 
     public static string StreamOf(string kind, string id) => $"{kind}-{id}";
