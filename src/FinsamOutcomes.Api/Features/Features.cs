@@ -7,6 +7,7 @@ using FinsamOutcomes.Api.Features.Participations;
 using FinsamOutcomes.Api.Features.People;
 using FinsamOutcomes.Api.Features.Referrals;
 using FinsamOutcomes.Api.Features.Statistics;
+using FinsamOutcomes.Api.Features.Surveys;
 using FinsamOutcomes.Api.Infrastructure;
 using FinsamOutcomes.EventStore;
 
@@ -25,6 +26,7 @@ public static class Features
         services.AddSingleton<IInlineProjection, BeredningsgruppReadModel>();
         services.AddSingleton<IInlineProjection, ReferralReadModel>();
         services.AddSingleton<IInlineProjection, ParticipationReadModel>();
+        services.AddSingleton<IInlineProjection, SurveyReadModel>().AddHostedService<SurveyCatalogueSeeder>();
         builder.AddPeople();
         builder.AddGallring();
         services.AddStatistics();
@@ -42,6 +44,7 @@ public static class Features
         api.MapPeople();
         api.MapGallring();
         api.MapStatistics();
+        api.MapSurveys();
         api.MapOperations();
     }
 }
