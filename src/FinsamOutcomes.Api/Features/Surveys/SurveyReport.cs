@@ -314,7 +314,7 @@ public static class SurveyReportEndpoint
         var asked = new Dictionary<string, List<(string, int)>>(StringComparer.Ordinal);
         await using (var cmd = new NpgsqlCommand("SELECT round_id, question_id, version FROM sv_round_questions WHERE round_id = ANY($1)", conn, tx))
         {
-            Add(cmd, ids);
+            Add(cmd, (object)ids);
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
@@ -332,7 +332,7 @@ public static class SurveyReportEndpoint
         await using (var cmd = new NpgsqlCommand(
             "SELECT round_id, question_id, option_code, sum(count)::int FROM sv_answers WHERE round_id = ANY($1) GROUP BY round_id, question_id, option_code", conn, tx))
         {
-            Add(cmd, ids);
+            Add(cmd, (object)ids);
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
