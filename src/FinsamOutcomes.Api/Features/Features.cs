@@ -26,11 +26,12 @@ public static class Features
         services.AddSingleton<IInlineProjection, BeredningsgruppReadModel>();
         services.AddSingleton<IInlineProjection, ReferralReadModel>();
         services.AddSingleton<IInlineProjection, ParticipationReadModel>();
-        services.AddSingleton<IInlineProjection, SurveyReadModel>().AddHostedService<SurveyCatalogueSeeder>();
+        services.AddSingleton<IInlineProjection, SurveyReadModel>();
         builder.AddPeople();
         builder.AddGallring();
         services.AddStatistics();
         services.Configure<StatisticsOptions>(builder.Configuration.GetSection("Statistics"));
+        services.AddHostedService<SurveyCatalogueSeeder>();
     }
 
     public static void MapFinsamFeatures(this IEndpointRouteBuilder app)

@@ -60,6 +60,8 @@ public static class SurveyEndpoints
     public const int DefaultMinAnswers = 5;
     public const string CatalogueForbund = "*";
 
+    private static readonly HashSet<string> ReservedIds = new(StringComparer.OrdinalIgnoreCase) { "rounds", "goals", "report" };
+
     public static void MapSurveys(this IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/surveys").WithTags("Surveys");
@@ -75,7 +77,7 @@ public static class SurveyEndpoints
         group.MapPut("/rounds/{roundId}/sent", CorrectSent).Validated<CorrectSentRequest>();
         group.MapPost("/rounds/{roundId}/counts", RecordCounts).Validated<AnswerCountsRequest>();
         group.MapPost("/rounds/{roundId}/responses", RecordResponses).Validated<ResponsesRequest>();
-        group.MapPost("/rounds/{roundId}/import", SurveyCsvImport.Import);
+        group.MapPost("/rounds/{roundId}/import", SurveyCsvImport.Import).Accepts<string>("text/csv");
         group.MapPut("/goals/{forbundId}/{goalId}", SetGoal).Validated<SurveyGoalRequest>();
         group.MapDelete("/goals/{forbundId}/{goalId}", RemoveGoal);
     }
@@ -121,6 +123,11 @@ public static class SurveyEndpoints
     public static async Task<IResult> DefineSurvey(string surveyId, DefineSurveyRequest r, HttpContext http, StreamCommands streams, CancellationToken ct)
     {
         RequireNationalAdmin(http);
+        if (ReservedIds.Contains(surveyId))
+        {
+            throw new ValidationException([new FluentValidation.Results.ValidationFailure("route.surveyId", "rounds, goals and report name routes, not surveys.")]);
+        }
+
         var outcome = await streams.ExecuteAsync(http, "survey", SurveyStream(surveyId), CatalogueForbund, Survey.Initial, Survey.Evolve,
             state => Survey.Decide(new Domain.Surveys.DefineSurvey(surveyId, r.RespondentGroup, r.Name), state), ct: ct);
         return Endpoints.Written(outcome, surveyId);
