@@ -4,6 +4,7 @@ using FinsamOutcomes.Domain.Forbund;
 using FinsamOutcomes.Domain.Insatser;
 using FinsamOutcomes.Domain.Participations;
 using FinsamOutcomes.Domain.Referrals;
+using FinsamOutcomes.Domain.Surveys;
 
 namespace FinsamOutcomes.Domain;
 
@@ -55,6 +56,7 @@ public static class EventCatalogue
         (typeof(OpeningEquitySet), "economy.opening_equity_set.v1"),
         (typeof(YearClosed), "economy.year_closed.v1"),
         (typeof(CostCentresSet), "economy.cost_centres_set.v1"),
+        .. SurveyEventNames.All,
     ];
 
     public static string StreamOf(string kind, string id) => $"{kind}-{id}";

@@ -8,6 +8,7 @@ using FinsamOutcomes.Api.Features.Participations;
 using FinsamOutcomes.Api.Features.People;
 using FinsamOutcomes.Api.Features.Referrals;
 using FinsamOutcomes.Api.Features.Statistics;
+using FinsamOutcomes.Api.Features.Surveys;
 using FinsamOutcomes.Api.Infrastructure;
 using FinsamOutcomes.EventStore;
 
@@ -28,10 +29,12 @@ public static class Features
         services.AddSingleton<IInlineProjection, ParticipationReadModel>();
         services.AddSingleton<IInlineProjection, EconomyReadModel>();
         services.AddSingleton<EconomyReports>();
+        services.AddSingleton<IInlineProjection, SurveyReadModel>();
         builder.AddPeople();
         builder.AddGallring();
         services.AddStatistics();
         services.Configure<StatisticsOptions>(builder.Configuration.GetSection("Statistics"));
+        services.AddHostedService<SurveyCatalogueSeeder>();
     }
 
     public static void MapFinsamFeatures(this IEndpointRouteBuilder app)
@@ -46,6 +49,7 @@ public static class Features
         api.MapGallring();
         api.MapStatistics();
         api.MapEconomy();
+        api.MapSurveys();
         api.MapOperations();
     }
 }
