@@ -50,7 +50,10 @@ public static class BeredningsgruppEndpoints
         var group = state as BeredningsgruppState.Registered ?? throw new NotFoundException("The beredningsgrupp");
         var forbundId = group.Registration.ForbundId;
         var caller = http.Caller();
-        caller.Require(caller.Is(Roles.Administrator, Roles.AssessmentGroupMember) && caller.InForbund(forbundId), "this beredningsgrupp");
+        caller.Require(
+            (caller.Is(Roles.Administrator) && caller.InForbund(forbundId))
+            || (caller.Is(Roles.AssessmentGroupMember) && caller.ForbundId == forbundId && caller.Beredningsgrupper.Contains(beredningsgruppId)),
+            "this beredningsgrupp");
         var outcome = await streams.ExecuteAsync(http, "beredningsgrupp", Stream(beredningsgruppId), forbundId, Beredningsgrupp.Initial, Beredningsgrupp.Evolve,
             s => Beredningsgrupp.Decide(command, s, time.Today()), ct: ct);
         return Endpoints.Written(outcome, beredningsgruppId);

@@ -37,6 +37,17 @@ public static class CsvExport
         ["comparison"] = "Jämförelse", ["goalPeriod"] = "Målperiod", ["reason"] = "Skäl", ["insatsName"] = "Insats", ["label"] = "Benämning",
         ["positive"] = "Positiv lösning", ["category"] = "Kategori", ["week"] = "Vecka", ["monday"] = "Måndag", ["cap"] = "Intagstak",
         ["beredningsgruppId"] = "Beredningsgrupp", ["beredningsgruppIds"] = "Beredningsgrupper", ["share"] = "Andel",
+        ["weeks"] = "Veckor", ["receivedShareByGender"] = "Andel av mottagna per kön",
+        ["occupationAtEnd"] = "Sysselsättning vid periodens slut", ["byKind"] = "Per slag", ["inOccupation"] = "Andel i sysselsättning",
+        ["inWorkOrStudies"] = "Andel i arbete eller studier",
+        ["activities"] = "Aktiviteter", ["occasions"] = "Aktivitetstillfällen", ["occasionsByKind"] = "Tillfällen per slag",
+        ["participantsByKind"] = "Deltagare med minst en per slag",
+        ["background"] = "Bakgrund", ["educationAtStart"] = "Utbildning vid start", ["ageBands"] = "Åldersgrupp",
+        ["timeOnSupportBefore"] = "Tid med offentlig försörjning före insatsen", ["referringPartyOfNew"] = "Remittent för nya deltagare",
+        ["susGroups"] = "SUS-grupper", ["byGroupAtExit"] = "Efter insatsen", ["byGroupAtStart"] = "Före insatsen", ["transitions"] = "Före och efter",
+        ["workOrStudiesAtStart"] = "Andel arbete/studier vid start", ["workOrStudiesAtExit"] = "Andel arbete/studier vid avslut",
+        ["intakePauses"] = "Intagsstopp", ["daysInPeriod"] = "Dagar i perioden", ["kind"] = "Slag", ["id"] = "Id",
+        ["daysPaused"] = "Dagar med intagsstopp", ["pausedAtEnd"] = "Intagsstopp vid periodens slut",
     };
 
     public static byte[] Write(JsonNode report)
@@ -59,11 +70,11 @@ public static class CsvExport
                 Row(text, section, measure, Join(group, key.ToString()), Format(obj["count"]));
                 break;
             case JsonObject obj:
-                var name = obj["key"]?.ToString() ?? obj["code"]?.ToString() ?? obj["goalId"]?.ToString() ?? obj["atStart"]?.ToString() ?? obj["insatsId"]?.ToString();
+                var name = obj["key"]?.ToString() ?? obj["code"]?.ToString() ?? obj["goalId"]?.ToString() ?? obj["atStart"]?.ToString() ?? obj["insatsId"]?.ToString() ?? obj["id"]?.ToString();
                 var inner = name is null ? group : Join(group, name);
                 foreach (var (key, child) in obj)
                 {
-                    if (key is "key" or "code" or "goalId" or "atStart" || (key == "insatsId" && name is not null))
+                    if (key is "key" or "code" or "goalId" or "atStart" or "id" || (key == "insatsId" && name is not null))
                     {
                         continue;
                     }
