@@ -2,6 +2,8 @@ using System.Net;
 using System.Text.Json;
 using FinsamOutcomes.Api.Infrastructure;
 using FinsamOutcomes.Api.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace FinsamOutcomes.Api.Tests.Statistics;
 
@@ -254,5 +256,43 @@ public sealed class SituationFigureTests(ApiFactory factory) : IClassFixture<Api
                 w.GetProperty("accepted").GetInt32(), w.GetProperty("cap").GetInt32(), w.GetProperty("overCap").GetInt32(), w.GetProperty("overrides").GetInt32()))
             .ToArray();
         Assert.Equal(["2024-W01 2024-01-01 2 3 2 1 1", "2024-W03 2024-01-15 2 1 2 0 0"], weeks);
+    }
+
+    [Fact]
+    public async Task a_report_frozen_before_the_new_figures_existed_lists_only_real_changes_and_a_later_one_lists_them()
+    {
+        var s = await Scenario.CreateAsync(factory);
+        var analyst = ApiClient.As(factory, Roles.ForbundAnalyst, s.ForbundId);
+        var a = await EnrolAsync(s, "2024-02-01", "woman", 1990, Baseline("none", "primary", 6));
+        var first = await s.CaseWorker.PostOkAsync($"/api/participations/{a}/occupation-changes", new { on = "2024-03-01", kind = "internship" });
+        await ReportAsync(s, "2024-H1", Position(first));
+        async Task<string> FreezeAsync() => (await analyst.PostOkAsync("/api/statistics/frozen", new
+        {
+            name = "Delårsrapport", scope = "forbund", forbundId = s.ForbundId, period = "2024-H1",
+        })).GetProperty("frozenId").GetString()!;
+        var old = await FreezeAsync();
+        var recent = await FreezeAsync();
+        // what an earlier release froze: no occupationAtEnd, susGroups or background, no referrals.receivedShareByGender
+        await using (var cmd = factory.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand(
+            "UPDATE stat_frozen_reports SET report = (report - 'occupationAtEnd' - 'susGroups' - 'background') #- '{referrals,receivedShareByGender}' WHERE frozen_id = $1"))
+        {
+            cmd.Parameters.AddWithValue(old);
+            Assert.Equal(1, await cmd.ExecuteNonQueryAsync());
+        }
+
+        var exit = await s.CaseWorker.PostOkAsync($"/api/participations/{a}/exit",
+            new { exitedOn = "2024-05-02", reasonCode = "studier", meansOfSupportAtExit = "other", occupationAtExit = "studying" });
+        await ReportAsync(s, "2024-H1", Position(exit));
+
+        string[] Figures(JsonElement comparison) => comparison.GetProperty("changes").EnumerateArray().Select(c => c.GetProperty("figure").GetString()!).ToArray();
+        var olds = Figures(await analyst.GetOkAsync($"/api/statistics/frozen/{old}/comparison"));
+        var recents = Figures(await analyst.GetOkAsync($"/api/statistics/frozen/{recent}/comparison"));
+
+        Assert.Contains("exits.total.total", olds);
+        Assert.DoesNotContain(olds, f => f.StartsWith("occupationAtEnd", StringComparison.Ordinal) || f.StartsWith("susGroups", StringComparison.Ordinal)
+            || f.StartsWith("background", StringComparison.Ordinal) || f.StartsWith("referrals.receivedShareByGender", StringComparison.Ordinal));
+        Assert.Contains("occupationAtEnd.activeAtEnd.total", recents);
+        Assert.Contains("susGroups.byGroupAtExit[studies].total", recents);
+        Assert.Equal(olds, recents.Where(f => olds.Contains(f)).ToArray());
     }
 }
