@@ -112,3 +112,33 @@ public class IntakePauseTests
             .Then(new ReferralAccepted("referral-1", "insats-1", new DateOnly(2024, 6, 10), "Akut behov") { DuringIntakePause = true });
     }
 }
+
+public class CapWindowChangeTests
+{
+    private static readonly BeredningsgruppRegistered Group = new("bg-1", "forbund-1", "Beredningsgrupp", ["insats-1"], 4);
+
+    private static Scenario<BeredningsgruppState> Given(params object[] events) =>
+        Spec.Given(Beredningsgrupp.Initial, Beredningsgrupp.Evolve, events);
+
+    [Fact]
+    public void a_change_to_a_two_week_cap_is_recorded_with_its_anchor() =>
+        Given(Group).When(s => Beredningsgrupp.Decide(new ChangeBeredningsgrupp("bg-1", ["insats-1"], 6, 2, new DateOnly(2024, 3, 4)), s))
+            .Then(new BeredningsgruppChanged("bg-1", ["insats-1"], 6, 2, new DateOnly(2024, 3, 4)));
+
+    [Fact]
+    public void the_same_two_week_cap_again_changes_nothing() =>
+        Given(Group, new BeredningsgruppChanged("bg-1", ["insats-1"], 6, 2, new DateOnly(2024, 3, 4)))
+            .When(s => Beredningsgrupp.Decide(new ChangeBeredningsgrupp("bg-1", ["insats-1"], 6, 2, new DateOnly(2024, 3, 4)), s))
+            .ThenNothing();
+
+    [Fact]
+    public void back_to_one_week_drops_the_anchor() =>
+        Given(Group, new BeredningsgruppChanged("bg-1", ["insats-1"], 6, 2, new DateOnly(2024, 3, 4)))
+            .When(s => Beredningsgrupp.Decide(new ChangeBeredningsgrupp("bg-1", ["insats-1"], 3, 1, new DateOnly(2024, 3, 4)), s))
+            .Then(new BeredningsgruppChanged("bg-1", ["insats-1"], 3));
+
+    [Fact]
+    public void pausing_an_unregistered_group_is_refused() =>
+        Given().When(s => Beredningsgrupp.Decide(new PauseBeredningsgruppIntake("bg-1", new DateOnly(2024, 3, 4), IntakePauseReason.Other), s, new DateOnly(2024, 6, 1)))
+            .ThenRefused("not_registered");
+}
