@@ -156,6 +156,16 @@ public sealed class SituationFigureTests(ApiFactory factory) : IClassFixture<Api
         Assert.Equal(["total 1/3=33.3", "woman 1/2=50.0", "man 0/1=0.0", "nonBinary 0/0=null", "notStated 0/0=null"], Shares(h2.GetProperty("occupationAtEnd").GetProperty("inWorkOrStudies")));
         Assert.Equal("total 1 1/0/0/0", Row(h2.GetProperty("activities").GetProperty("occasions")));
 
+        // national output: the new tables are under the same disclosure control (counts 1–2 hidden, shares with them)
+        var national = await ApiClient.As(factory, Roles.NationalReader, "*").GetOkAsync(
+            $"/api/statistics/report?scope=insats&insatsId={s.InsatsId}&period=2024-H1&waitForPosition={Position(last)}");
+        var hidden = national.GetProperty("occupationAtEnd");
+        Assert.Equal(3, hidden.GetProperty("activeAtEnd").GetProperty("total").GetInt32());
+        Assert.Equal(JsonValueKind.Null, hidden.GetProperty("byKind")[0].GetProperty("total").ValueKind);
+        Assert.Equal(JsonValueKind.Null, hidden.GetProperty("inOccupation").GetProperty("total").GetProperty("numerator").ValueKind);
+        Assert.Equal(JsonValueKind.Null, national.GetProperty("background").GetProperty("educationAtStart")[0].GetProperty("byGender").GetProperty("woman").ValueKind);
+        Assert.Equal(0, national.GetProperty("background").GetProperty("educationAtStart")[2].GetProperty("total").GetInt32());
+
         // the CSV carries the new figures
         var csv = await ApiClient.As(s.Factory, Roles.ForbundAnalyst, s.ForbundId).GetAsync(
             $"/api/statistics/report?scope=insats&insatsId={s.InsatsId}&period=2024-H1&format=csv&waitForPosition={Position(last)}");
