@@ -27,9 +27,13 @@ public static class EventCatalogue
         (typeof(InsatsClosed), "insats.closed.v1"),
         (typeof(InsatsTransferred), "insats.transferred.v1"),
         (typeof(OccurrenceRecorded), "insats.occurrence_recorded.v1"),
+        (typeof(InsatsIntakePaused), "insats.intake_paused.v1"),
+        (typeof(InsatsIntakeResumed), "insats.intake_resumed.v1"),
 
         (typeof(BeredningsgruppRegistered), "beredningsgrupp.registered.v1"),
         (typeof(BeredningsgruppChanged), "beredningsgrupp.changed.v1"),
+        (typeof(BeredningsgruppIntakePaused), "beredningsgrupp.intake_paused.v1"),
+        (typeof(BeredningsgruppIntakeResumed), "beredningsgrupp.intake_resumed.v1"),
 
         (typeof(ReferralReceived), "referral.received.v1"),
         (typeof(ReferralAccepted), "referral.accepted.v1"),
@@ -38,13 +42,13 @@ public static class EventCatalogue
         (typeof(ReferralCompletionRequested), "referral.completion_requested.v1"),
         (typeof(ReferralWithdrawn), "referral.withdrawn.v1"),
 
-        (typeof(ParticipantEnrolled), "participation.enrolled.v1"),
+        (typeof(ParticipantEnrolled), "participation.enrolled.v2"),
         (typeof(ActivityRecorded), "participation.activity_recorded.v1"),
         (typeof(ParticipationPaused), "participation.paused.v1"),
         (typeof(ParticipationResumed), "participation.resumed.v1"),
         (typeof(ParticipantExited), "participation.exited.v1"),
         (typeof(ExitCorrected), "participation.exit_corrected.v1"),
-        (typeof(EnrolmentCorrected), "participation.enrolment_corrected.v1"),
+        (typeof(EnrolmentCorrected), "participation.enrolment_corrected.v2"),
         (typeof(ParticipationRegisteredInError), "participation.registered_in_error.v1"),
 
         (typeof(ContributionRecorded), "economy.contribution_recorded.v1"),
@@ -57,7 +61,38 @@ public static class EventCatalogue
         (typeof(YearClosed), "economy.year_closed.v1"),
         (typeof(CostCentresSet), "economy.cost_centres_set.v1"),
         .. SurveyEventNames.All,
+        (typeof(OccupationChanged), "participation.occupation_changed.v1"),
+        (typeof(OccupationChangeCorrected), "participation.occupation_change_corrected.v1"),
     ];
+
+    /// <summary>
+    /// Retired versions and how they are read now (docs/events.md "Upcasts"). participation.enrolled.v1 and
+    /// participation.enrolment_corrected.v1 carried the old education levels: primary_or_less (grundskola eller kortare)
+    /// reads as primary; upper_secondary, post_secondary and unknown keep their meaning. Nothing stored is rewritten.
+    /// </summary>
+    public static IReadOnlyList<(string From, string To, Func<System.Text.Json.Nodes.JsonObject, System.Text.Json.Nodes.JsonObject> Convert)> Upcasts { get; } =
+    [
+        ("participation.enrolled.v1", "participation.enrolled.v2", EducationV1ToV2),
+        ("participation.enrolment_corrected.v1", "participation.enrolment_corrected.v2", EducationV1ToV2),
+    ];
+
+    /// <summary>The v1 education level (in baseline.education) as the v2 level it meant.</summary>
+    public static string EducationLevelV1ToV2(string v1) => v1 switch
+    {
+        "primary_or_less" => "primary",
+        "upper_secondary" or "post_secondary" or "unknown" => v1,
+        _ => "unknown",
+    };
+
+    private static System.Text.Json.Nodes.JsonObject EducationV1ToV2(System.Text.Json.Nodes.JsonObject data)
+    {
+        if (data["baseline"] is System.Text.Json.Nodes.JsonObject baseline && baseline["education"]?.GetValue<string>() is { } level)
+        {
+            baseline["education"] = EducationLevelV1ToV2(level);
+        }
+
+        return data;
+    }
 
     public static string StreamOf(string kind, string id) => $"{kind}-{id}";
 }

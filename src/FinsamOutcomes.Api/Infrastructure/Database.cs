@@ -49,6 +49,11 @@ public static class Database
             registry.Register(type, name);
         }
 
+        foreach (var (from, to, convert) in EventCatalogue.Upcasts)
+        {
+            registry.Upcast(from, to, convert);
+        }
+
         var dataSourceBuilder = new NpgsqlDataSourceBuilder(connectionString);
         dataSourceBuilder.ConnectionStringBuilder.ApplicationName ??= "finsam-outcomes";
         // the store's and read models' statements repeat: let Npgsql prepare the frequent ones

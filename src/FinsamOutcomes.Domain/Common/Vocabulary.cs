@@ -53,11 +53,18 @@ public enum Occupation
     None,
 }
 
-/// <summary>Utbildningsnivå.</summary>
+/// <summary>
+/// Utbildningsnivå, highest completed education (participation.enrolled.v2 and enrolment_corrected.v2).
+/// Version 1 events had primary_or_less (grundskola eller kortare), which the upcaster reads as
+/// <see cref="Primary"/>: docs/events.md "Education levels".
+/// </summary>
 public enum EducationLevel
 {
-    /// <summary>Grundskola or shorter.</summary>
-    PrimaryOrLess,
+    /// <summary>Ej slutförd grundskola.</summary>
+    PrimaryNotCompleted,
+
+    /// <summary>Grundskola.</summary>
+    Primary,
 
     /// <summary>Gymnasium.</summary>
     UpperSecondary,
@@ -65,7 +72,44 @@ public enum EducationLevel
     /// <summary>Eftergymnasial utbildning.</summary>
     PostSecondary,
 
+    /// <summary>Annan eller utländsk utbildning utan svensk motsvarighet.</summary>
+    OtherOrForeign,
+
     Unknown,
+}
+
+/// <summary>Sysselsättning during a participation (an occupation change), with its extent.</summary>
+public enum OccupationKind
+{
+    /// <summary>Lönearbete.</summary>
+    PaidWork,
+
+    /// <summary>Subventionerad anställning.</summary>
+    SubsidisedEmployment,
+
+    /// <summary>Studier.</summary>
+    Studies,
+
+    /// <summary>Praktik.</summary>
+    Internship,
+
+    /// <summary>Arbetsträning.</summary>
+    WorkTraining,
+
+    /// <summary>Arbetssökande.</summary>
+    JobSeeking,
+
+    /// <summary>Ingen sysselsättning.</summary>
+    None,
+}
+
+/// <summary>Intake (new referrals accepted, new enrolments) of an insats or a beredningsgrupp.</summary>
+public enum IntakePauseReason
+{
+    /// <summary>Inflow outgrew outflow.</summary>
+    InflowExceedsOutflow,
+    Staffing,
+    Other,
 }
 
 /// <summary>The part (medlem) a referral comes from.</summary>

@@ -49,13 +49,23 @@ public sealed record RecordOccurrence(
     int NonBinary,
     int NotStated) : InsatsCommand(InsatsId);
 
+/// <summary>Stop intake (anvisningar and inskrivningar) from a date, until resumed. Only an individual insats takes in participants.</summary>
+public sealed record PauseInsatsIntake(string InsatsId, DateOnly On, IntakePauseReason Reason) : InsatsCommand(InsatsId);
+
+/// <summary>Take in again from a date.</summary>
+public sealed record ResumeInsatsIntake(string InsatsId, DateOnly On) : InsatsCommand(InsatsId);
+
 /// <summary>The insats as registered, the förbund it belongs to now, its goals and occurrences by id, and its last transfer.</summary>
 public sealed record InsatsDetails(
     InsatsRegistered Registration,
     string ForbundId,
     ImmutableDictionary<string, InsatsGoalSet> Goals,
     ImmutableDictionary<string, OccurrenceRecorded> Occurrences,
-    InsatsTransferred? LastTransfer);
+    InsatsTransferred? LastTransfer)
+{
+    /// <summary>Its pauses of intake, in order; the last may be open.</summary>
+    public ImmutableList<IntakePause> IntakePauses { get; init; } = [];
+}
 
 public abstract record InsatsState
 {
@@ -83,6 +93,11 @@ public static class Insats
         (_, InsatsGoalRemoved e) => With(state, insats => insats with { Goals = insats.Goals.Remove(e.GoalId) }),
         (_, InsatsTransferred e) => With(state, insats => insats with { ForbundId = e.ToForbundId, LastTransfer = e }),
         (_, OccurrenceRecorded e) => With(state, insats => insats with { Occurrences = insats.Occurrences.SetItem(e.OccurrenceId, e) }),
+        (_, InsatsIntakePaused e) => With(state, insats => insats with { IntakePauses = insats.IntakePauses.Add(new IntakePause(e.On, e.Reason, null)) }),
+        (_, InsatsIntakeResumed e) => With(state, insats => insats.IntakePauses.Count == 0 ? insats : insats with
+        {
+            IntakePauses = insats.IntakePauses.SetItem(insats.IntakePauses.Count - 1, insats.IntakePauses[^1] with { ResumedOn = e.On }),
+        }),
         _ => state,
     };
 
@@ -95,6 +110,8 @@ public static class Insats
         CloseInsats c => Handle(c, state),
         TransferInsats c => Handle(c, Registered(state)),
         RecordOccurrence c => Handle(c, Registered(state), today),
+        PauseInsatsIntake c => Handle(c, Registered(state), today),
+        ResumeInsatsIntake c => IntakePauses.CanResume(Registered(state).IntakePauses, c.On, today) ? [new InsatsIntakeResumed(c.InsatsId, c.On)] : Nothing,
         _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown insats command."),
     };
 
@@ -150,6 +167,21 @@ public static class Insats
             "invalid_goal_threshold",
             "A share goal needs a percentage between 0 and 100, a count goal a whole number of at least 0.");
         return [goal];
+    }
+
+    private static IReadOnlyList<object> Handle(PauseInsatsIntake c, InsatsDetails insats, DateOnly today)
+    {
+        Require(
+            insats.Registration.Kind == InsatsKind.Individual && insats.Registration.FollowUp != FollowUpMode.HeadCount,
+            "insats_has_no_participants",
+            "Only an insats with participants has an intake to pause.");
+        if (!IntakePauses.CanPause(insats.IntakePauses, c.On, c.Reason, today))
+        {
+            return Nothing;
+        }
+
+        Require(c.On >= insats.Registration.StartDate, "outside_insats_period", "The pause lies before the insats's start date.");
+        return [new InsatsIntakePaused(c.InsatsId, c.On, c.Reason)];
     }
 
     private static IReadOnlyList<object> Handle(CloseInsats c, InsatsState state)

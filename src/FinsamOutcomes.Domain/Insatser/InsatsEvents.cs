@@ -50,3 +50,9 @@ public sealed record OccurrenceRecorded(
     int Men,
     int NonBinary,
     int NotStated);
+
+/// <summary>insats.intake_paused.v1: no new participants from this date (refused unless overridden with a reason) until resumed.</summary>
+public sealed record InsatsIntakePaused(string InsatsId, DateOnly On, IntakePauseReason Reason);
+
+/// <summary>insats.intake_resumed.v1: intake open again from this date; the pause's last day is the day before.</summary>
+public sealed record InsatsIntakeResumed(string InsatsId, DateOnly On);

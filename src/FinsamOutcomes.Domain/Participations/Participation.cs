@@ -24,7 +24,20 @@ public sealed record EnrolParticipant(
     int AgeAtStart,
     Baseline Baseline,
     bool Identified,
-    string? AgeOverrideReason) : ParticipationCommand(ParticipationId);
+    string? AgeOverrideReason,
+    ReferringParty? ReferringParty = null,
+    string? IntakePauseOverrideReason = null) : ParticipationCommand(ParticipationId);
+
+/// <summary>
+/// A change of sysselsättning during the participation (lönearbete alongside the insats, studier, praktik…), from a date.
+/// Allowed while paused; dated from the enrolment up to the exit.
+/// </summary>
+public sealed record RecordOccupationChange(string ParticipationId, string ChangeId, DateOnly On, OccupationKind Kind, int? ExtentPercent)
+    : ParticipationCommand(ParticipationId);
+
+public sealed record CorrectOccupationChange(
+    string ParticipationId, string ChangeId, DateOnly On, OccupationKind Kind, int? ExtentPercent, string CorrectionReason)
+    : ParticipationCommand(ParticipationId);
 
 /// <summary>
 /// An activity may be recorded late: while paused it is refused only if dated on or after the pause began,
@@ -69,7 +82,11 @@ public sealed record InsatsFacts(
     DateOnly? EndDate,
     DateOnly? ClosedOn,
     TargetGroup TargetGroup,
-    IReadOnlyList<ExitReasonDefinition> ExitReasons);
+    IReadOnlyList<ExitReasonDefinition> ExitReasons)
+{
+    /// <summary>The insats's pauses of intake, in order.</summary>
+    public IReadOnlyList<IntakePause> IntakePauses { get; init; } = [];
+}
 
 /// <summary>
 /// The enrolment as it stands after corrections, the activities by id, and the first and last date of any
@@ -83,6 +100,9 @@ public sealed record Enrolment(
     DateOnly? FirstRecordedOn,
     DateOnly? LastRecordedOn)
 {
+    /// <summary>The occupation changes by id, as last corrected.</summary>
+    public ImmutableDictionary<string, OccupationChanged> Occupations { get; init; } = ImmutableDictionary<string, OccupationChanged>.Empty;
+
     internal Enrolment Recorded(DateOnly on) => this with
     {
         FirstRecordedOn = FirstRecordedOn is { } first && first < on ? first : on,
@@ -136,6 +156,11 @@ public static class Participation
         (Active a, ParticipantExited e) => new Exited(a.Enrolment, ExitOf(e)),
         (Paused p, ParticipantExited e) => new Exited(p.Enrolment, ExitOf(e)),
         (Exited x, ExitCorrected e) => x with { Exit = new Exit(e.ExitedOn, e.ReasonCode, e.Category, e.MeansOfSupportAtExit, e.OccupationAtExit) },
+        (_, OccupationChanged e) => WithEnrolment(state, enrolment => enrolment.Recorded(e.On) with { Occupations = enrolment.Occupations.SetItem(e.ChangeId, e) }),
+        (_, OccupationChangeCorrected e) => WithEnrolment(state, enrolment => enrolment.Recorded(e.On) with
+        {
+            Occupations = enrolment.Occupations.SetItem(e.ChangeId, new OccupationChanged(e.ParticipationId, e.ChangeId, e.On, e.Kind, e.ExtentPercent)),
+        }),
         (_, EnrolmentCorrected e) => WithEnrolment(state, enrolment => enrolment with { EnrolledOn = e.EnrolledOn, Baseline = e.Baseline }),
         (Active or Paused or Exited, ParticipationRegisteredInError e) => new Voided(e.CorrectionReason),
         _ => state,
@@ -176,6 +201,8 @@ public static class Participation
             ExitParticipant c => Handle(c, state, insats, today),
             CorrectExit c => Handle(c, state, insats, today),
             CorrectEnrolment c => Handle(c, state, insats, today),
+            RecordOccupationChange c => Handle(c, state, today),
+            CorrectOccupationChange c => Handle(c, state, today),
             MarkRegisteredInError c => Handle(c, state),
             _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown participation command."),
         };
@@ -184,9 +211,10 @@ public static class Participation
     private static IReadOnlyList<object> Handle(EnrolParticipant c, ParticipationState state, InsatsFacts insats, DateOnly today, bool alreadyActive)
     {
         var inTargetGroup = c.AgeAtStart >= insats.TargetGroup.MinAge && c.AgeAtStart <= insats.TargetGroup.MaxAge;
+        var intakePaused = IntakePauses.Covers(insats.IntakePauses, c.EnrolledOn);
         var enrolled = new ParticipantEnrolled(
             c.ParticipationId, c.InsatsId, c.ParticipantId, c.ReferralId, c.EnrolledOn, c.Gender, c.BirthYear, c.AgeAtStart,
-            c.Baseline, c.Identified, inTargetGroup ? null : c.AgeOverrideReason);
+            c.Baseline, c.Identified, inTargetGroup ? null : c.AgeOverrideReason, c.ReferringParty, intakePaused ? c.IntakePauseOverrideReason : null);
 
         if (EnrolmentOf(state) is { } enrolment)
         {
@@ -214,6 +242,15 @@ public static class Participation
             inTargetGroup || c.AgeOverrideReason is not null,
             "age_outside_target_group",
             "The age at start is outside the insats's target group; give a reason to enrol anyway.");
+        Require(
+            c.ReferralId is null || c.ReferringParty is null,
+            "referring_party_with_referral",
+            "An enrolment from a referral takes its referring part from the referral; give a referring part only for a direct enrolment.");
+        OptionalReason(c.IntakePauseOverrideReason);
+        Require(
+            !intakePaused || c.IntakePauseOverrideReason is not null,
+            "intake_paused",
+            "The insats's intake is paused on the enrolment date; give a reason to enrol anyway.");
         Require(!alreadyActive, "already_active_in_insats", "The person already has an active participation in this insats.");
         return [enrolled];
     }
@@ -342,6 +379,52 @@ public static class Participation
             "enrolment_after_exit",
             "The enrolment date would lie after the exit date.");
         return [new EnrolmentCorrected(c.ParticipationId, c.EnrolledOn, c.Baseline, c.CorrectionReason)];
+    }
+
+    public const int MaxExtentPercent = 100;
+
+    private static IReadOnlyList<object> Handle(RecordOccupationChange c, ParticipationState state, DateOnly today)
+    {
+        var enrolment = EnrolmentOf(state) ?? throw NotEnrolledRefusal();
+        var changed = new OccupationChanged(c.ParticipationId, c.ChangeId, c.On, c.Kind, c.ExtentPercent);
+        if (enrolment.Occupations.TryGetValue(c.ChangeId, out var existing))
+        {
+            return existing == changed
+                ? Nothing
+                : throw Refused("occupation_change_already_recorded", "Another occupation change is already recorded under this id; correct it instead.");
+        }
+
+        OccupationChangeDate(c.On, c.ExtentPercent, enrolment, state, today);
+        return [changed];
+    }
+
+    private static IReadOnlyList<object> Handle(CorrectOccupationChange c, ParticipationState state, DateOnly today)
+    {
+        var enrolment = EnrolmentOf(state) ?? throw NotEnrolledRefusal();
+        var existing = enrolment.Occupations.GetValueOrDefault(c.ChangeId)
+            ?? throw Refused("unknown_occupation_change", "No occupation change is recorded under this id.");
+        RequireReason(c.CorrectionReason);
+        if (existing == new OccupationChanged(c.ParticipationId, c.ChangeId, c.On, c.Kind, c.ExtentPercent))
+        {
+            return Nothing;
+        }
+
+        OccupationChangeDate(c.On, c.ExtentPercent, enrolment, state, today);
+        return [new OccupationChangeCorrected(c.ParticipationId, c.ChangeId, c.On, c.Kind, c.ExtentPercent, c.CorrectionReason)];
+    }
+
+    private static void OccupationChangeDate(DateOnly on, int? extentPercent, Enrolment enrolment, ParticipationState state, DateOnly today)
+    {
+        Require(
+            extentPercent is null or >= 1 and <= MaxExtentPercent,
+            "invalid_extent",
+            $"The extent must be between 1 and {MaxExtentPercent} percent of full time.");
+        NotInFuture(on, today);
+        Require(on >= enrolment.EnrolledOn, "occupation_change_before_enrolment", "The occupation change lies before the enrolment date.");
+        Require(
+            state is not Exited exited || on <= exited.Exit.ExitedOn,
+            "occupation_change_after_exit",
+            "The occupation change lies after the exit date.");
     }
 
     private static IReadOnlyList<object> Handle(MarkRegisteredInError c, ParticipationState state)

@@ -36,8 +36,29 @@ public sealed record WithdrawReferral(string ReferralId, DateOnly WithdrawnOn, s
 /// What an acceptance needs to know about the beredningsgrupp: the insatser it allocates to, its weekly cap, and how many
 /// referrals it already accepted in the ISO week (<see cref="WeekOf"/>) of the decision date.
 /// </summary>
+/// AcceptedInWeek counts the acceptances in the group's cap window (<see cref="WindowOf"/>): a week, or two weeks for a group
+/// whose cap is per two weeks. IntakePaused says the group's or the insats's intake is paused on the decision date.
 public sealed record IntakeWeek(string BeredningsgruppId, IReadOnlyList<string> InsatsIds, int WeeklyIntakeCap, int AcceptedInWeek)
 {
+    public bool IntakePaused { get; init; }
+
+    /// <summary>
+    /// The first and last day of the cap window holding the date: its ISO week for a one-week window; for two weeks, the
+    /// 14 days from the anchor Monday plus a whole multiple of 14 days (also before the anchor) that hold the date.
+    /// </summary>
+    public static (DateOnly First, DateOnly Last) WindowOf(DateOnly date, int weeks, DateOnly? anchor)
+    {
+        var (monday, sunday) = WeekOf(date);
+        if (weeks == 1 || anchor is not { } start)
+        {
+            return (monday, sunday);
+        }
+
+        var days = date.DayNumber - start.DayNumber;
+        var first = start.AddDays(14 * (int)Math.Floor(days / 14.0));
+        return (first, first.AddDays(13));
+    }
+
     /// <summary>The Monday and Sunday of the ISO week that holds the date.</summary>
     public static (DateOnly Monday, DateOnly Sunday) WeekOf(DateOnly date)
     {
@@ -133,12 +154,22 @@ public static class Referral
             intake.InsatsIds.Contains(c.InsatsId),
             "insats_not_in_beredningsgrupp",
             "The beredningsgrupp does not allocate to this insats.");
+        Require(
+            !intake.IntakePaused || c.OverrideReason is not null,
+            "intake_paused",
+            "Intake of the beredningsgrupp or the insats is paused on the decision date; give a reason to accept anyway.");
         var capReached = intake.AcceptedInWeek >= intake.WeeklyIntakeCap;
         Require(
             !capReached || c.OverrideReason is not null,
             "intake_cap_reached",
-            "The beredningsgrupp's intake cap for the week is reached; give a reason to accept anyway.");
-        return [new ReferralAccepted(c.ReferralId, c.InsatsId, c.DecidedOn, capReached ? c.OverrideReason : null)];
+            "The beredningsgrupp's intake cap for the week (or two weeks) is reached; give a reason to accept anyway.");
+        return
+        [
+            new ReferralAccepted(c.ReferralId, c.InsatsId, c.DecidedOn, capReached || intake.IntakePaused ? c.OverrideReason : null)
+            {
+                DuringIntakePause = intake.IntakePaused,
+            },
+        ];
     }
 
     private static IReadOnlyList<object> Handle(RequestCompletion c, ReferralState state, DateOnly today)

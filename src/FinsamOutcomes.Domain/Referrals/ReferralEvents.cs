@@ -16,8 +16,14 @@ public sealed record ReferralReceived(
     Gender Gender,
     int BirthYear);
 
-/// <summary>referral.accepted.v1: anvisad to an insats. OverrideReason is set when the week's intake cap was exceeded on purpose.</summary>
-public sealed record ReferralAccepted(string ReferralId, string InsatsId, DateOnly DecidedOn, string? OverrideReason);
+/// <summary>
+/// referral.accepted.v1: anvisad to an insats. OverrideReason is set when the cap of the week (or two weeks) was exceeded, or
+/// intake was paused, on purpose; DuringIntakePause (absent, so false, in events written before pauses existed) says which.
+/// </summary>
+public sealed record ReferralAccepted(string ReferralId, string InsatsId, DateOnly DecidedOn, string? OverrideReason)
+{
+    public bool DuringIntakePause { get; init; }
+}
 
 /// <summary>referral.rejected.v1: avslag, with a reason.</summary>
 public sealed record ReferralRejected(string ReferralId, DateOnly DecidedOn, string Reason);

@@ -133,14 +133,14 @@ public sealed class CrashRecoveryTests(CrashApiFactory factory, ITestOutputHelpe
 
         // ... and in the log, exactly once
         var streams = enrolments.Select(ParticipationEndpoints.Stream).ToArray();
-        Assert.Equal(enrolments.Length, await CountAsync(db, "SELECT count(*) FROM es_events WHERE stream_id = ANY($1) AND event_type = 'participation.enrolled.v1'", (object)streams));
+        Assert.Equal(enrolments.Length, await CountAsync(db, "SELECT count(*) FROM es_events WHERE stream_id = ANY($1) AND event_type = 'participation.enrolled.v2'", (object)streams));
         Assert.Equal(exits.Length, await CountAsync(db, "SELECT count(*) FROM es_events WHERE stream_id = ANY($1) AND event_type = 'participation.exited.v1'",
             (object)exits.Select(ParticipationEndpoints.Stream).ToArray()));
         Assert.Equal(0, await CountAsync(db, "SELECT count(*) - count(DISTINCT event_id) FROM es_events"));
         Assert.Equal(0, await CountAsync(db,
             """
             SELECT count(*) FROM (
-                SELECT stream_id FROM es_events WHERE event_type IN ('participation.enrolled.v1', 'participation.exited.v1')
+                SELECT stream_id FROM es_events WHERE event_type IN ('participation.enrolled.v2', 'participation.exited.v1')
                 GROUP BY stream_id, event_type HAVING count(*) > 1) twice
             """));
         // one participation per person: a retried enrolment never made a second one

@@ -47,6 +47,9 @@ public sealed class AccessWorld : IAsyncLifetime
         return (id, participant);
     }
 
+    public async Task<string> AnotherGroupAsync() => Scenario.Id(await Home.Admin.PostOkAsync("/api/beredningsgrupper",
+        new { forbundId = Home.ForbundId, name = "BG extra", insatsIds = new[] { Home.InsatsId }, weeklyIntakeCap = 1000 }));
+
     public async Task<string> ReferralAsync() => Scenario.Id(await Home.Group.PostOkAsync("/api/referrals", Referral(Home.GroupId)));
 }
 
@@ -141,6 +144,17 @@ public sealed class AccessMatrixTests(AccessWorld world) : IClassFixture<AccessW
         new("POST /api/insatser/{id}/occurrences", "POST", [CaseWorker, InsatsManager], w => Task.FromResult(new Call(
             $"/api/insatser/{w.Home.HeadCountInsatsId}/occurrences",
             new { occurrenceId = (string?)null, on = "2024-03-14", title = "Utbildningsdag", women = 4, men = 3, nonBinary = 0, notStated = 1 }, InsatsId: w.Home.HeadCountInsatsId))),
+        new("POST /api/insatser/{id}/intake-pause", "POST", [InsatsManager, .. ForbundAdministrators], async w =>
+        {
+            var insats = await AnotherInsatsAsync(w.Home);
+            return new Call($"/api/insatser/{insats}/intake-pause", new { on = "2024-03-01", reason = "inflow_exceeds_outflow" }, InsatsId: insats);
+        }),
+        new("POST /api/insatser/{id}/intake-resume", "POST", [InsatsManager, .. ForbundAdministrators], async w =>
+        {
+            var insats = await AnotherInsatsAsync(w.Home);
+            await w.Home.Admin.PostOkAsync($"/api/insatser/{insats}/intake-pause", new { on = "2024-03-01", reason = "inflow_exceeds_outflow" });
+            return new Call($"/api/insatser/{insats}/intake-resume", new { on = "2024-04-01" }, InsatsId: insats);
+        }),
 
         // Beredningsgrupper
         new("POST /api/beredningsgrupper", "POST", ForbundAdministrators, w => Task.FromResult(new Call("/api/beredningsgrupper",
@@ -148,6 +162,17 @@ public sealed class AccessMatrixTests(AccessWorld world) : IClassFixture<AccessW
         new("GET /api/beredningsgrupper/{id}", "GET", ForbundReaders, w => Task.FromResult(new Call($"/api/beredningsgrupper/{w.Home.GroupId}")), ForbundWide: true),
         new("PUT /api/beredningsgrupper/{id}", "PUT", ForbundAdministrators, w => Task.FromResult(new Call($"/api/beredningsgrupper/{w.Home.GroupId}",
             new { insatsIds = new[] { w.Home.InsatsId }, weeklyIntakeCap = 1000 }))),
+        new("POST /api/beredningsgrupper/{id}/intake-pause", "POST", [GroupMember, .. ForbundAdministrators], async w =>
+        {
+            var group = await w.AnotherGroupAsync();
+            return new Call($"/api/beredningsgrupper/{group}/intake-pause", new { on = "2024-03-01", reason = "inflow_exceeds_outflow" }, GroupId: group);
+        }),
+        new("POST /api/beredningsgrupper/{id}/intake-resume", "POST", [GroupMember, .. ForbundAdministrators], async w =>
+        {
+            var group = await w.AnotherGroupAsync();
+            await w.Home.Admin.PostOkAsync($"/api/beredningsgrupper/{group}/intake-pause", new { on = "2024-03-01", reason = "inflow_exceeds_outflow" });
+            return new Call($"/api/beredningsgrupper/{group}/intake-resume", new { on = "2024-04-01" }, GroupId: group);
+        }),
 
         // Referrals
         new("POST /api/referrals", "POST", [GroupMember], w => Task.FromResult(new Call("/api/referrals", Referral(w.Home.GroupId)))),
@@ -170,6 +195,15 @@ public sealed class AccessMatrixTests(AccessWorld world) : IClassFixture<AccessW
             var (id, _) = await w.EnrolAsync();
             await w.Home.CaseWorker.PostOkAsync($"/api/participations/{id}/pause", new { on = "2024-03-01", reason = "ill_health" });
             return new Call($"/api/participations/{id}/resume", new { on = "2024-04-01" });
+        }),
+        new("POST /api/participations/{id}/occupation-changes", "POST", [CaseWorker], async w => new Call(
+            $"/api/participations/{(await w.EnrolAsync()).Id}/occupation-changes", new { on = "2024-03-01", kind = "internship", extentPercent = 50 })),
+        new("POST /api/participations/{id}/occupation-changes/{changeId}/correction", "POST", [CaseWorker], async w =>
+        {
+            var (id, _) = await w.EnrolAsync();
+            await w.Home.CaseWorker.PostOkAsync($"/api/participations/{id}/occupation-changes", new { on = "2024-03-01", kind = "internship", changeId = "occ-1" });
+            return new Call($"/api/participations/{id}/occupation-changes/occ-1/correction",
+                new { on = "2024-03-04", kind = "work_training", extentPercent = 25, correctionReason = "Fel slag" }, IfMatch: "\"2\"");
         }),
         new("POST /api/participations/{id}/exit", "POST", [CaseWorker], async w => new Call($"/api/participations/{(await w.EnrolAsync()).Id}/exit", Exit())),
         new("POST /api/participations/{id}/exit-correction", "POST", [CaseWorker], async w =>

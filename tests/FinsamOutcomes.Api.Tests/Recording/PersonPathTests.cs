@@ -54,7 +54,7 @@ public sealed class PersonPathTests(ApiFactory factory) : IClassFixture<ApiFacto
 
         var timeline = await s.CaseWorker.GetOkAsync($"/api/participations/{id}/timeline");
         Assert.Equal(
-            ["participation.enrolled.v1", "participation.activity_recorded.v1", "participation.paused.v1", "participation.resumed.v1", "participation.exited.v1"],
+            ["participation.enrolled.v2", "participation.activity_recorded.v1", "participation.paused.v1", "participation.resumed.v1", "participation.exited.v1"],
             timeline.EnumerateArray().Select(e => e.GetProperty("eventType").GetString()));
         Assert.All(timeline.EnumerateArray(), e => Assert.Equal("handlaggare-1", e.GetProperty("recordedBy").GetString()));
         Assert.Equal("2024-06-14", timeline[4].GetProperty("on").GetString());

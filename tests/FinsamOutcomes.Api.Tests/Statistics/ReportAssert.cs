@@ -40,6 +40,51 @@ internal static class ReportAssert
         Assert.Equal(referrals.Decisions, referrals.DecisionsByKind.Sum(d => d.Count));
         Assert.True(referrals.AwaitingCompletionAtEnd <= referrals.WaitingAtEnd);
 
+        Assert.Equal(referrals.Received.Total, referrals.ReceivedShareByGender.Total.Numerator);
+        Assert.Equal(referrals.Received.Total, new[] { referrals.ReceivedShareByGender.Woman, referrals.ReceivedShareByGender.Man, referrals.ReceivedShareByGender.NonBinary, referrals.ReceivedShareByGender.NotStated }.Sum(s => s.Numerator));
+
+        var occupation = report.OccupationAtEnd;
+        Assert.Equal(p.ActiveAtEnd.Total, occupation.ActiveAtEnd.Total);
+        Assert.Equal(p.ActiveAtEnd.ByGender, occupation.ActiveAtEnd.ByGender);
+        RowsAddUp(occupation.ActiveAtEnd, occupation.ByKind);
+        SharesAddUp(occupation.InOccupation);
+        SharesAddUp(occupation.InWorkOrStudies);
+        Assert.Equal(occupation.ActiveAtEnd.Total, occupation.InOccupation.Total.Denominator);
+        Assert.True(occupation.InWorkOrStudies.Total.Numerator <= occupation.InOccupation.Total.Numerator);
+
+        var activities = report.Activities;
+        RowsAddUp(activities.Occasions, activities.OccasionsByKind);
+        Assert.Equal(activities.Participants.Total, Sum(activities.Participants.ByGender));
+        Assert.All(activities.ParticipantsByKind, r =>
+        {
+            Assert.Equal(r.Total, Sum(r.ByGender));
+            Assert.True(r.Total <= activities.Participants.Total);
+        });
+        Assert.True(activities.Participants.Total <= p.Active.Total);
+
+        var background = report.Background;
+        Assert.Equal(p.Active.Total, background.Participants.Total);
+        Assert.Equal(p.Active.ByGender, background.Participants.ByGender);
+        RowsAddUp(background.Participants, background.EducationAtStart);
+        RowsAddUp(background.Participants, background.AgeBands);
+        RowsAddUp(background.Participants, background.TimeOnSupportBefore);
+        Assert.Equal(p.Active.ByAgeBand.Select(b => b.Count), background.AgeBands.Select(r => r.Total));
+        Assert.Equal(p.New.Total, background.New.Total);
+        RowsAddUp(background.New, background.ReferringPartyOfNew);
+
+        var sus = report.SusGroups;
+        Assert.Equal(exits.Total.Total, sus.Exits.Total);
+        Assert.Equal(exits.Total.ByGender, sus.Exits.ByGender);
+        RowsAddUp(sus.Exits, sus.ByGroupAtExit);
+        RowsAddUp(sus.Exits, sus.ByGroupAtStart);
+        TableAddsUp(sus.Transitions, exits.Total.Total);
+        SharesAddUp(sus.WorkOrStudiesAtStart);
+        SharesAddUp(sus.WorkOrStudiesAtExit);
+        Assert.Equal(report.BeforeAfter.WorkingOrStudyingAtExit.Numerator, sus.WorkOrStudiesAtExit.Total.Numerator);
+        Assert.Equal(report.BeforeAfter.WorkingOrStudyingAtStart.Numerator, sus.WorkOrStudiesAtStart.Total.Numerator);
+
+        Assert.All(report.IntakePauses.Rows, r => Assert.InRange(r.DaysPaused, 0, report.IntakePauses.DaysInPeriod));
+
         var headCount = report.HeadCount;
         Assert.Equal(headCount.Attendees, Sum(headCount.AttendeesByGender));
         Assert.Equal(headCount.Occurrences, headCount.ByInsats.Sum(r => r.Occurrences));

@@ -49,6 +49,19 @@ public sealed class ReproducibilityTests : StatisticsTestBase
         await Given.InsatsEventAsync("i0", new InsatsTransferred("i0", "f0", "f1", D("2024-01-01")));
         await Given.EnrolAsync("q1", "i0", D("2024-02-01"));
         await Given.EventsAsync("beredningsgrupp", "g1", "f1", new BeredningsgruppChanged("g1", ["i1", "i0"], 3));
+
+        // issue 9: occupation changes and a correction, a direct enrolment's referring part, paused intake, a two-week cap
+        await Given.ParticipationAsync("p02", new OccupationChanged("p02", "c1", D("2024-02-01"), OccupationKind.Internship, 50));
+        await Given.ParticipationAsync("p02", new OccupationChanged("p02", "c2", D("2024-03-01"), OccupationKind.PaidWork, 100));
+        await Given.ParticipationAsync("p02", new OccupationChangeCorrected("p02", "c2", D("2024-03-04"), OccupationKind.SubsidisedEmployment, 75, "Fel slag"));
+        await Given.EventsAsync("participation", "d1", "f1", new ParticipantEnrolled(
+            "d1", "i1", "person-d1", null, D("2024-02-15"), Gender.NonBinary, 1980, 44,
+            new Baseline(MeansOfSupport.None, Occupation.JobSeeking, EducationLevel.OtherOrForeign, "K1", 80, null), true, null, ReferringParty.Region, "Akut"));
+        await Given.InsatsEventAsync("i1", new InsatsIntakePaused("i1", D("2024-02-10"), IntakePauseReason.InflowExceedsOutflow));
+        await Given.InsatsEventAsync("i1", new InsatsIntakeResumed("i1", D("2024-03-10")));
+        await Given.InsatsEventAsync("i1", new InsatsIntakePaused("i1", D("2024-08-01"), IntakePauseReason.Staffing));
+        await Given.EventsAsync("beredningsgrupp", "g1", "f1", new BeredningsgruppIntakePaused("g1", D("2024-05-01"), IntakePauseReason.Other));
+        await Given.EventsAsync("beredningsgrupp", "g1", "f1", new BeredningsgruppChanged("g1", ["i1", "i0"], 5, 2, D("2024-01-01")));
     }
 
     private static IEnumerable<StatisticsScope> Scopes() =>

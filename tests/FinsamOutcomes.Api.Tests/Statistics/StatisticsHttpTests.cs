@@ -101,7 +101,7 @@ public sealed class StatisticsHttpTests(ApiFactory factory) : IClassFixture<ApiF
         Assert.Equal(63.6m, changes["exits.workOrStudies.total.value"].GetProperty("current").GetDecimal());
         Assert.Equal(11m, changes["exits.total.total"].GetProperty("current").GetDecimal());
         var causes = comparison.GetProperty("causes").EnumerateArray().ToArray();
-        Assert.Equal(["participation.enrolled.v1", "participation.exited.v1"], causes.Select(c => c.GetProperty("eventType").GetString()));
+        Assert.Equal(["participation.enrolled.v2", "participation.exited.v1"], causes.Select(c => c.GetProperty("eventType").GetString()));
         Assert.Equal("2024-06-20", causes[1].GetProperty("on").GetString());
         Assert.All(causes, c => Assert.True(c.GetProperty("position").GetInt64() > frozenPosition));
         Assert.DoesNotContain(late, comparison.GetRawText(), StringComparison.Ordinal);

@@ -45,6 +45,11 @@ public abstract class StatisticsTestBase : IAsyncLifetime
             registry.Register(type, name);
         }
 
+        foreach (var (from, to, convert) in EventCatalogue.Upcasts)
+        {
+            registry.Upcast(from, to, convert);
+        }
+
         Store = new PostgresEventStore(DataSource, registry);
         Service = new StatisticsService(DataSource, new FixedClock(Now));
         Given = new Given(Store);

@@ -216,7 +216,7 @@ public sealed class DemoData(IServer server, AuthSettings auth, NpgsqlDataSource
                 {
                     meansOfSupport = Pick(("social_assistance", 30), ("sickness_benefit", 20), ("activity_compensation", 15), ("unemployment_benefit", 15), ("none", 10), ("sickness_compensation", 5), ("establishment_benefit", 5)),
                     occupation = Pick(("none", 60), ("job_seeking", 30), ("studying", 5), ("working", 5)),
-                    education = Pick(("primary_or_less", 35), ("upper_secondary", 45), ("post_secondary", 15), ("unknown", 5)),
+                    education = Pick(("primary_not_completed", 10), ("primary", 25), ("upper_secondary", 40), ("post_secondary", 15), ("other_or_foreign", 5), ("unknown", 5)),
                     homeKommun = Pick(("Norrby", 40), ("Söderby", 30), ("Älvby", 30)),
                     monthsOnSupportBefore = _random.Next(3, 120),
                     hasSgi = _random.Next(3) == 0,

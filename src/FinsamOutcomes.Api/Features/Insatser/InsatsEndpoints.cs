@@ -34,7 +34,11 @@ public sealed record GoalView(string GoalId, GoalMetric Metric, GoalComparison C
 public sealed record InsatsView(
     string InsatsId, string ForbundId, string Name, string Description, InsatsKind Kind, IReadOnlyList<string> Kommuner,
     DateOnly StartDate, DateOnly? EndDate, TargetGroup TargetGroup, FollowUpMode FollowUp, int? PlannedParticipantsPerYear,
-    DateOnly? ClosedOn, IReadOnlyList<GoalView> Goals, int Occurrences, long Version);
+    DateOnly? ClosedOn, IReadOnlyList<GoalView> Goals, int Occurrences, IReadOnlyList<IntakePause> IntakePauses, long Version);
+
+public sealed record InsatsIntakePauseRequest(DateOnly On, IntakePauseReason Reason);
+
+public sealed record InsatsIntakeResumeRequest(DateOnly On);
 
 /// <summary>An insats's owning förbund (now) and the facts participation rules need.</summary>
 public sealed record InsatsRef(string ForbundId, InsatsFacts Facts);
@@ -48,6 +52,8 @@ public sealed record InsatsSummary(string InsatsId, string ForbundId, string Nam
 /// PUT    /api/insatser/{id}/goals/{goalId}          set a measurable goal (administrator, insats manager)
 /// DELETE /api/insatser/{id}/goals/{goalId}          remove a goal
 /// POST   /api/insatser/{id}/close                   close the insats to new enrolments
+/// POST   /api/insatser/{id}/intake-pause            stop intake (anvisningar, inskrivningar) from a date (administrator, insats manager)
+/// POST   /api/insatser/{id}/intake-resume           take in again from a date
 /// POST   /api/insatser/{id}/occurrences             a head-count occurrence with attendees by gender (case worker, insats manager)
 /// </summary>
 public static class InsatsEndpoints
@@ -62,6 +68,29 @@ public static class InsatsEndpoints
         group.MapDelete("/{insatsId}/goals/{goalId}", RemoveGoal);
         group.MapPost("/{insatsId}/close", Close);
         group.MapPost("/{insatsId}/occurrences", RecordOccurrence).Validated<OccurrenceRequest>();
+        group.MapPost("/{insatsId}/intake-pause", (string insatsId, InsatsIntakePauseRequest r, HttpContext http, StreamCommands s, NpgsqlDataSource db, TimeProvider t, CancellationToken ct) =>
+            Intake(insatsId, http, s, db, t, new PauseInsatsIntake(insatsId, r.On, r.Reason), ct)).Validated<InsatsIntakePauseRequest>();
+        group.MapPost("/{insatsId}/intake-resume", (string insatsId, InsatsIntakeResumeRequest r, HttpContext http, StreamCommands s, NpgsqlDataSource db, TimeProvider t, CancellationToken ct) =>
+            Intake(insatsId, http, s, db, t, new ResumeInsatsIntake(insatsId, r.On), ct));
+    }
+
+    public static async Task<IResult> Intake(string insatsId, HttpContext http, StreamCommands streams, NpgsqlDataSource db, TimeProvider time, InsatsCommand command, CancellationToken ct)
+    {
+        var insats = await RequireManagerAsync(http, db, insatsId, ct);
+        var outcome = await Write(http, streams, insatsId, insats.ForbundId, time, command, ct);
+        return Endpoints.Written(outcome, insatsId);
+    }
+
+    /// <summary>The insats's pauses of intake, from its stream (none for an unknown insats).</summary>
+    public static async Task<IReadOnlyList<IntakePause>> IntakePausesAsync(StreamCommands streams, string insatsId, CancellationToken ct)
+    {
+        var (state, _, _) = await streams.LoadAsync(Stream(insatsId), Insats.Initial, Insats.Evolve, ct);
+        return state switch
+        {
+            InsatsState.Open o => o.Insats.IntakePauses,
+            InsatsState.Closed c => c.Insats.IntakePauses,
+            _ => [],
+        };
     }
 
     public static string Stream(string insatsId) => EventCatalogue.StreamOf("insats", insatsId);
@@ -118,7 +147,7 @@ public static class InsatsEndpoints
             insatsId, details.ForbundId, r.Name, r.Description, r.Kind, r.Kommuner, r.StartDate, r.EndDate, r.TargetGroup, r.FollowUp, r.PlannedParticipantsPerYear,
             closedOn,
             details.Goals.Values.OrderBy(g => g.GoalId, StringComparer.Ordinal).Select(g => new GoalView(g.GoalId, g.Metric, g.Comparison, g.Threshold, g.Period, g.Description)).ToArray(),
-            details.Occurrences.Count, version));
+            details.Occurrences.Count, details.IntakePauses, version));
     }
 
     public static async Task<IResult> SetGoal(string insatsId, string goalId, GoalRequest r, HttpContext http, StreamCommands streams, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
@@ -225,5 +254,10 @@ public static class InsatsEndpoints
             RuleFor(r => r.NonBinary).GreaterThanOrEqualTo(0);
             RuleFor(r => r.NotStated).GreaterThanOrEqualTo(0);
         }
+    }
+
+    private sealed class IntakePauseValidator : AbstractValidator<InsatsIntakePauseRequest>
+    {
+        public IntakePauseValidator() => RuleFor(r => r.Reason).IsInEnum();
     }
 }

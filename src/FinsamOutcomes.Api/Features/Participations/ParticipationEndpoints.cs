@@ -25,7 +25,14 @@ public sealed record EnrolRequest(
     Baseline Baseline,
     string? ReferralId = null,
     PersonRequest? Person = null,
-    string? AgeOverrideReason = null);
+    string? AgeOverrideReason = null,
+    ReferringParty? ReferringParty = null,
+    string? IntakePauseOverrideReason = null);
+
+/// <param name="ExtentPercent">Share of full time, 1–100; null when not stated.</param>
+public sealed record OccupationChangeRequest(DateOnly On, OccupationKind Kind, int? ExtentPercent = null, string? ChangeId = null);
+
+public sealed record OccupationChangeCorrectionRequest(DateOnly On, OccupationKind Kind, int? ExtentPercent, string CorrectionReason);
 
 public sealed record ActivityRequest(ActivityKind Kind, DateOnly On, int DurationMinutes, string? ActivityId = null);
 
@@ -57,6 +64,8 @@ public sealed record TimelineEntry(long Version, long Position, string EventType
 /// POST /api/participations/{id}/activities                   an activity
 /// POST /api/participations/{id}/pause                        vilande from a date
 /// POST /api/participations/{id}/resume                       resumed
+/// POST /api/participations/{id}/occupation-changes           sysselsättning from a date during the participation
+/// POST /api/participations/{id}/occupation-changes/{changeId}/correction   correct a recorded change (If-Match required)
 /// POST /api/participations/{id}/exit                         avslut with a reason and the situation at exit
 /// POST /api/participations/{id}/exit-correction              correct the exit (If-Match required)
 /// POST /api/participations/{id}/enrolment-correction         correct the enrolment date or baseline (If-Match required)
@@ -78,6 +87,12 @@ public static class ParticipationEndpoints
             Command(participationId, http, s, db, t, new PauseParticipation(participationId, r.On, r.Reason), false, ct));
         group.MapPost("/{participationId}/resume", (string participationId, ResumeRequest r, HttpContext http, StreamCommands s, NpgsqlDataSource db, TimeProvider t, CancellationToken ct) =>
             Command(participationId, http, s, db, t, new ResumeParticipation(participationId, r.On), false, ct));
+        group.MapPost("/{participationId}/occupation-changes", (string participationId, OccupationChangeRequest r, HttpContext http, StreamCommands s, NpgsqlDataSource db, TimeProvider t, CancellationToken ct) =>
+            Command(participationId, http, s, db, t, new RecordOccupationChange(participationId, r.ChangeId ?? http.NewId("occupation"), r.On, r.Kind, r.ExtentPercent), false, ct))
+            .Validated<OccupationChangeRequest>();
+        group.MapPost("/{participationId}/occupation-changes/{changeId}/correction", (string participationId, string changeId, OccupationChangeCorrectionRequest r, HttpContext http, StreamCommands s, NpgsqlDataSource db, TimeProvider t, CancellationToken ct) =>
+            Command(participationId, http, s, db, t, new CorrectOccupationChange(participationId, changeId, r.On, r.Kind, r.ExtentPercent, r.CorrectionReason), true, ct))
+            .Validated<OccupationChangeCorrectionRequest>();
         group.MapPost("/{participationId}/exit", (string participationId, ExitRequest r, HttpContext http, StreamCommands s, NpgsqlDataSource db, TimeProvider t, CancellationToken ct) =>
             Command(participationId, http, s, db, t, new ExitParticipant(participationId, r.ExitedOn, r.ReasonCode, r.MeansOfSupportAtExit, r.OccupationAtExit), false, ct))
             .Validated<ExitRequest>();
@@ -105,6 +120,7 @@ public static class ParticipationEndpoints
     {
         var insats = await InsatsEndpoints.FactsAsync(db, r.InsatsId, ct);
         var caller = RequireCaseWorker(http, insats.ForbundId, r.InsatsId);
+        insats = insats with { Facts = insats.Facts with { IntakePauses = await InsatsEndpoints.IntakePausesAsync(streams, r.InsatsId, ct) } };
         var today = time.Today();
         var person = r.ReferralId is { } referralId
             ? await FromReferralAsync(streams, vault, referralId, r.InsatsId, caller.Actor, r.EnrolledOn, ct)
@@ -112,7 +128,8 @@ public static class ParticipationEndpoints
         var ageAtStart = person.ExactAge ?? Participation.ApproximateAgeAtStart(person.BirthYear, r.EnrolledOn);
         var id = http.NewId("participation");
         EnrolParticipant Command(string participantId, bool identified) => new(
-            id, r.InsatsId, participantId, r.ReferralId, r.EnrolledOn, r.Gender, person.BirthYear, ageAtStart, r.Baseline, identified, r.AgeOverrideReason);
+            id, r.InsatsId, participantId, r.ReferralId, r.EnrolledOn, r.Gender, person.BirthYear, ageAtStart, r.Baseline, identified, r.AgeOverrideReason,
+            r.ReferringParty, r.IntakePauseOverrideReason);
 
         var registerIdentity = r.Consent && insats.Facts.FollowUp == FollowUpMode.PerPersonIdentified;
         Participation.Decide(Command("pending", false), Participation.Initial, insats.Facts, today, participantAlreadyActiveInInsats: false);
@@ -184,6 +201,8 @@ public static class ParticipationEndpoints
                 ExitCorrected x => (x.ExitedOn, x.CorrectionReason),
                 EnrolmentCorrected x => (x.EnrolledOn, x.CorrectionReason),
                 ParticipationRegisteredInError x => ((DateOnly?)null, x.CorrectionReason),
+                OccupationChanged x => (x.On, Sql.Name(x.Kind)),
+                OccupationChangeCorrected x => (x.On, x.CorrectionReason),
                 _ => (null, null),
             };
             return new TimelineEntry(e.Version, e.Position, e.EventType, on, e.RecordedAt, e.Metadata.Actor, reason);
@@ -339,6 +358,26 @@ public static class ParticipationEndpoints
             RuleFor(r => r.Person).Null().When(r => r.ReferralId is not null).WithMessage("With a referralId the person comes from the referral.");
             RuleFor(r => r.Person!.BirthYear).InclusiveBetween(1900, 2100).When(r => r.Person?.BirthYear is not null);
             RuleFor(r => r.AgeOverrideReason).MaximumLength(500).NoPersonnummer();
+            RuleFor(r => r.IntakePauseOverrideReason).MaximumLength(500).NoPersonnummer();
+            RuleFor(r => r.ReferringParty).Null().When(r => r.ReferralId is not null).WithMessage("With a referralId the referring part comes from the referral.");
+        }
+    }
+
+    private sealed class OccupationChangeValidator : AbstractValidator<OccupationChangeRequest>
+    {
+        public OccupationChangeValidator()
+        {
+            RuleFor(r => r.ChangeId).MaximumLength(100);
+            RuleFor(r => r.ExtentPercent).InclusiveBetween(1, 100).When(r => r.ExtentPercent is not null);
+        }
+    }
+
+    private sealed class OccupationChangeCorrectionValidator : AbstractValidator<OccupationChangeCorrectionRequest>
+    {
+        public OccupationChangeCorrectionValidator()
+        {
+            RuleFor(r => r.ExtentPercent).InclusiveBetween(1, 100).When(r => r.ExtentPercent is not null);
+            RuleFor(r => r.CorrectionReason).NotEmpty().MaximumLength(500).NoPersonnummer();
         }
     }
 

@@ -1,4 +1,5 @@
 using FinsamOutcomes.Api.Features.Beredningsgrupper;
+using FinsamOutcomes.Api.Features.Insatser;
 using FinsamOutcomes.Api.Features.People;
 using FinsamOutcomes.Api.Infrastructure;
 using FinsamOutcomes.Domain;
@@ -105,12 +106,15 @@ public static class ReferralEndpoints
         // acceptances of one beredningsgrupp are decided one at a time, so the week's count cannot go stale
         // between reading it and appending: exactly the cap is let in without an override, however many arrive at once
         await using var serial = await SerialLock.AcquireAsync(db, $"intake/{group.Registration.BeredningsgruppId}", ct);
-        var (monday, sunday) = IntakeWeek.WeekOf(r.DecidedOn);
+        // the cap counts over the group's window: its ISO week, or the two weeks from its anchor Monday (docs/api.md)
+        var (first, last) = IntakeWeek.WindowOf(r.DecidedOn, group.CapWindowWeeks, group.CapWindowAnchor);
         await using var cmd = Sql.Command(db,
             "SELECT count(*) FROM rm_referrals WHERE beredningsgrupp_id = $1 AND status = 'accepted' AND decided_on BETWEEN $2 AND $3 AND referral_id <> $4",
-            group.Registration.BeredningsgruppId, monday, sunday, referralId);
+            group.Registration.BeredningsgruppId, first, last, referralId);
         var acceptedInWeek = (int)(long)(await cmd.ExecuteScalarAsync(ct))!;
-        var intake = new IntakeWeek(group.Registration.BeredningsgruppId, group.InsatsIds, group.WeeklyIntakeCap, acceptedInWeek);
+        var paused = IntakePauses.Covers(group.IntakePauses, r.DecidedOn)
+            || (group.InsatsIds.Contains(r.InsatsId) && IntakePauses.Covers(await InsatsEndpoints.IntakePausesAsync(streams, r.InsatsId, ct), r.DecidedOn));
+        var intake = new IntakeWeek(group.Registration.BeredningsgruppId, group.InsatsIds, group.WeeklyIntakeCap, acceptedInWeek) { IntakePaused = paused };
         var command = new AcceptReferral(referralId, r.InsatsId, r.DecidedOn, r.OverrideReason);
         var outcome = await streams.ExecuteAsync(http, "referral", Stream(referralId), forbundId, Referral.Initial, Referral.Evolve,
             state => Referral.Decide(command, state, time.Today(), intake), ct: ct);

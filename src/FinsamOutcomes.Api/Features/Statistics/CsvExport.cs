@@ -45,7 +45,7 @@ public static class CsvExport
                 var inner = name is null ? group : Join(group, name);
                 foreach (var (key, child) in obj)
                 {
-                    if (name is not null && key is "key" or "code" or "goalId" or "atStart" or "insatsId" or "beredningsgruppId" or "week")
+                    if (name is not null && key is "key" or "code" or "goalId" or "atStart" or "insatsId" or "beredningsgruppId" or "week" or "id")
                     {
                         continue;
                     }
@@ -95,7 +95,7 @@ public static class CsvExport
             return SwedishLabels.Code(context, code.ToString());
         }
 
-        return obj["code"]?.ToString() ?? obj["insatsId"]?.ToString();
+        return obj["code"]?.ToString() ?? obj["insatsId"]?.ToString() ?? obj["id"]?.ToString();
     }
 
     /// <summary>A property's heading; a goal's value and target say whether they are a percentage or a count.</summary>

@@ -99,7 +99,10 @@ internal static class ReportSql
             occurrences AS (
                 SELECT o.* FROM stats_occurrences o, at
                 WHERE {Visible("o")} AND o.occurred_on BETWEEN @from AND @to AND {scope.Occurrences}),
-            goals AS (SELECT g.* FROM stats_insats_goals g, at WHERE {Visible("g")})
+            goals AS (SELECT g.* FROM stats_insats_goals g, at WHERE {Visible("g")}),
+            occupation_changes AS NOT MATERIALIZED (SELECT c.* FROM stats_occupation_changes c, at WHERE {Visible("c")}),
+            activities AS NOT MATERIALIZED (SELECT a.* FROM stats_activities a, at WHERE {Visible("a")}),
+            intake_pauses AS (SELECT s.* FROM stats_intake_pauses s, at WHERE {Visible("s")})
 
             """;
     }
@@ -213,8 +216,9 @@ internal static class ReportSql
         """;
 
     /// <summary>
-    /// Per beredningsgrupp and ISO week with acceptances: accepted, overrides, and the cap last set on or
-    /// before the week's Sunday (Swedish time), or the first cap for weeks before that.
+    /// Per beredningsgrupp and cap window with acceptances: accepted, overrides, and the cap last set on or before the
+    /// window's last day (Swedish time), or the first cap for windows before that; then the window's length in weeks. A
+    /// window is the ISO week, or for a group with a two-week cap the 14 days from its anchor Monday plus a multiple of 14.
     /// </summary>
     public static readonly string WeeklyIntake = $"""
         SELECT r.beredningsgrupp_id, to_char(w.monday, 'IYYY-"W"IW'), w.monday, count(*)::int,
@@ -222,15 +226,21 @@ internal static class ReportSql
                coalesce(
                    (SELECT h.weekly_cap FROM group_history h
                      WHERE h.beredningsgrupp_id = r.beredningsgrupp_id
-                       AND (h.valid_from_at AT TIME ZONE 'Europe/Stockholm')::date <= w.monday + 6
+                       AND (h.valid_from_at AT TIME ZONE 'Europe/Stockholm')::date <= w.monday + 7 * w.weeks - 1
                      ORDER BY h.valid_from_tx DESC, h.valid_from_pos DESC LIMIT 1),
                    (SELECT h.weekly_cap FROM group_history h
                      WHERE h.beredningsgrupp_id = r.beredningsgrupp_id
-                     ORDER BY h.valid_from_tx, h.valid_from_pos LIMIT 1))
+                     ORDER BY h.valid_from_tx, h.valid_from_pos LIMIT 1)),
+               w.weeks
         FROM referrals r
-        CROSS JOIN LATERAL (SELECT date_trunc('week', r.decided_on)::date AS monday) w
+        JOIN groups g ON g.beredningsgrupp_id = r.beredningsgrupp_id
+        CROSS JOIN LATERAL (
+            SELECT CASE WHEN g.cap_window_weeks = 2 AND g.cap_window_anchor IS NOT NULL
+                        THEN g.cap_window_anchor + 14 * floor((r.decided_on - g.cap_window_anchor) / 14.0)::int
+                        ELSE date_trunc('week', r.decided_on)::date END AS monday,
+                   CASE WHEN g.cap_window_weeks = 2 AND g.cap_window_anchor IS NOT NULL THEN 2 ELSE 1 END AS weeks) w
         WHERE r.decision = '{Codes.Of(ReferralDecision.Accepted)}' AND r.decided_on BETWEEN @from AND @to
-        GROUP BY r.beredningsgrupp_id, w.monday
+        GROUP BY r.beredningsgrupp_id, w.monday, w.weeks
         ORDER BY r.beredningsgrupp_id, w.monday
         """;
 
@@ -269,5 +279,92 @@ internal static class ReportSql
         FROM p x WHERE x.is_active_at_end
         ORDER BY x.enrolled_on, x.participation_id
         LIMIT @limit
+        """;
+
+    /// <summary>GROUPING(key, gender), key, gender, count: a table of some key by gender over the rows of a FROM … WHERE.</summary>
+    private static string ByGender(string key, string fromWhere, string gender = "x.gender") => $"""
+        SELECT GROUPING(k.key, k.gender), k.key, k.gender, count(*)::int
+        FROM (SELECT {key} AS key, {gender} AS gender {fromWhere}) k
+        GROUP BY GROUPING SETS ((), (k.gender), (k.key), (k.key, k.gender))
+        """;
+
+    /// <summary>The old four-valued occupation (at start) as an occupation kind.</summary>
+    private static string KindOfOccupation(string column) =>
+        $"CASE {column} WHEN 'working' THEN 'paid_work' WHEN 'studying' THEN 'studies' WHEN 'job_seeking' THEN 'job_seeking' ELSE 'none' END";
+
+    /// <summary>SUS's four groups from a four-valued occupation.</summary>
+    private static string SusGroup(string column) =>
+        $"CASE {column} WHEN 'working' THEN 'employment' WHEN 'studying' THEN 'studies' WHEN 'job_seeking' THEN 'job_seeking' ELSE 'other' END";
+
+    /// <summary>
+    /// The occupation on the period's last day of each participation active at its end: the last change dated on or before
+    /// it (of two on the same date, the one recorded last), else the occupation at start.
+    /// </summary>
+    public static readonly string OccupationAtEnd = ByGender(
+        $"""
+        coalesce(
+            (SELECT c.kind FROM occupation_changes c WHERE c.participation_id = x.participation_id AND c.changed_on <= @to
+              ORDER BY c.changed_on DESC, c.valid_from_tx DESC, c.valid_from_pos DESC LIMIT 1),
+            {KindOfOccupation("x.occupation_at_start")})
+        """,
+        "FROM p x WHERE x.is_active_at_end");
+
+    /// <summary>GROUPING(kind, gender), kind, gender, occasions, participations with at least one.</summary>
+    public const string Activities = """
+        SELECT GROUPING(a.kind, x.gender), a.kind, x.gender, count(*)::int, count(DISTINCT x.participation_id)::int
+        FROM activities a JOIN p x ON x.participation_id = a.participation_id
+        WHERE a.activity_on BETWEEN @from AND @to
+        GROUP BY GROUPING SETS ((), (x.gender), (a.kind), (a.kind, x.gender))
+        """;
+
+    public static readonly string EducationAtStart = ByGender("x.education_at_start", "FROM p x WHERE x.is_active");
+
+    public static readonly string AgeBandsByGender = ByGender("x.age_band", "FROM p x WHERE x.is_active");
+
+    public static readonly string TimeOnSupportBefore = ByGender(
+        """
+        CASE WHEN x.months_on_support_before IS NULL THEN 'unknown'
+             WHEN x.months_on_support_before < 12 THEN 'under_1_year'
+             WHEN x.months_on_support_before < 36 THEN '1_2_years'
+             WHEN x.months_on_support_before < 72 THEN '3_5_years'
+             ELSE '6_years_or_more' END
+        """,
+        "FROM p x WHERE x.is_active");
+
+    /// <summary>The referring part of each new participation: its referral's, else its direct enrolment's, else not_recorded.</summary>
+    public static readonly string ReferringPartyOfNew = ByGender(
+        $"""
+        coalesce(
+            (SELECT r.referring_party FROM stats_referrals r, at WHERE r.referral_id = x.referral_id AND {Visible("r")}),
+            x.referring_party,
+            'not_recorded')
+        """,
+        "FROM p x WHERE x.is_new");
+
+    public static readonly string SusAtExit = ByGender(SusGroup("x.occupation_at_exit"), "FROM p x WHERE x.is_exited");
+
+    public static readonly string SusAtStart = ByGender(SusGroup("x.occupation_at_start"), "FROM p x WHERE x.is_exited");
+
+    /// <summary>GROUPING(group at start, group at exit), at start, at exit, exits.</summary>
+    public static readonly string SusTransitions = $"""
+        SELECT GROUPING(k.at_start, k.at_exit), k.at_start, k.at_exit, count(*)::int
+        FROM (SELECT {SusGroup("x.occupation_at_start")} AS at_start, {SusGroup("x.occupation_at_exit")} AS at_exit FROM p x WHERE x.is_exited) k
+        GROUP BY GROUPING SETS ((), (k.at_start), (k.at_exit), (k.at_start, k.at_exit))
+        """;
+
+    /// <summary>
+    /// Kind, id, days of the period with intake paused, paused on the last day: every individual insats in scope and every
+    /// beredningsgrupp serving the scope. A pause covers its first day up to the day before its resumption.
+    /// </summary>
+    public const string IntakePauses = """
+        SELECT o.kind, o.id,
+               coalesce((SELECT sum(greatest(0, least(coalesce(s.resumed_on, @to + 1), @to + 1) - greatest(s.paused_on, @from)))
+                           FROM intake_pauses s WHERE s.owner_kind = o.kind AND s.owner_id = o.id), 0)::int,
+               EXISTS (SELECT 1 FROM intake_pauses s WHERE s.owner_kind = o.kind AND s.owner_id = o.id
+                          AND s.paused_on <= @to AND (s.resumed_on IS NULL OR s.resumed_on > @to))
+        FROM (SELECT 'insats' AS kind, i.insats_id AS id FROM scope_insatser i WHERE i.kind = 'individual' AND i.follow_up <> 'head_count'
+              UNION ALL
+              SELECT 'beredningsgrupp', g.beredningsgrupp_id FROM groups g) o
+        ORDER BY o.kind DESC, o.id
         """;
 }

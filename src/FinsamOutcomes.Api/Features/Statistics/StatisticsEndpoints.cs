@@ -166,7 +166,7 @@ public static class StatisticsEndpoints
         var query = await AuthorizeAsync(http, db, new ReportRequest(request.Scope, request.ForbundId, request.InsatsId, request.Kommun, request.IncludePredecessors, request.Period, null, null), ct);
         var current = await statistics.GetReportAsync(query.Query, ct);
         var currentJson = ToJson(current, null);
-        var changes = Diff(Numbers(frozen.Report), Numbers(currentJson));
+        var changes = Diff(Numbers(frozen.Report), Numbers(currentJson), EmptyArrays(frozen.Report));
         var causes = await CausesAsync(db, forbundIds, request.InsatsId, frozen.Position, current.Basis.Position, ct);
         var comparison = new ReportComparison(frozenId, frozen.Name, frozen.Position, current.Basis.Position, changes, causes);
         if (exportFormat == ExportFormat.Json)
@@ -321,7 +321,7 @@ public static class StatisticsEndpoints
                     for (var i = 0; i < array.Count; i++)
                     {
                         var item = array[i] as JsonObject;
-                        var key = item?["key"] ?? item?["code"] ?? item?["goalId"] ?? item?["atStart"] ?? item?["week"] ?? item?["insatsId"];
+                        var key = item?["key"] ?? item?["code"] ?? item?["goalId"] ?? item?["atStart"] ?? item?["week"] ?? item?["insatsId"] ?? item?["id"];
                         var label = key is null ? i.ToString(CultureInfo.InvariantCulture) : key.ToString();
                         if (item?["goalId"] is not null && item["insatsId"] is { } insats)
                         {
@@ -345,13 +345,63 @@ public static class StatisticsEndpoints
         return result;
     }
 
-    private static List<FigureChange> Diff(Dictionary<string, decimal?> frozen, Dictionary<string, decimal?> current) =>
-        frozen.Keys.Union(current.Keys)
+    /// <summary>
+    /// Every figure whose value differs. A figure of a kind the frozen report did not have at all (a report frozen before the
+    /// figure was added to the service, e.g. occupationAtEnd or a new field of a row) is not a change and is left out; a new
+    /// row of a table it had (a new exit reason, a first row of a table that was empty) is one.
+    /// </summary>
+    private static List<FigureChange> Diff(Dictionary<string, decimal?> frozen, Dictionary<string, decimal?> current, HashSet<string> frozenEmptyArrays)
+    {
+        var frozenShapes = frozen.Keys.Select(Shape).ToHashSet(StringComparer.Ordinal);
+        bool Comparable(string key)
+        {
+            var shape = Shape(key);
+            var lastArray = shape.LastIndexOf("[]", StringComparison.Ordinal);
+            return frozen.ContainsKey(key) || frozenShapes.Contains(shape) || (lastArray >= 0 && frozenEmptyArrays.Contains(shape[..lastArray]));
+        }
+
+        return frozen.Keys.Union(current.Keys.Where(Comparable))
             .Select(k => (Key: k, Old: frozen.GetValueOrDefault(k), New: current.GetValueOrDefault(k)))
             .Where(x => x.Old != x.New)
             .OrderBy(x => x.Key, StringComparer.Ordinal)
             .Select(x => new FigureChange(x.Key, x.Old, x.New, x.Old is { } o && x.New is { } n ? n - o : null))
             .ToList();
+    }
+
+    /// <summary>A figure's path with every row label left out: exits.byReason[flyttat].total → exits.byReason[].total.</summary>
+    private static string Shape(string path) => System.Text.RegularExpressions.Regex.Replace(path, @"\[[^\]]*\]", "[]");
+
+    /// <summary>The shapes of the report's empty tables (arrays), whose rows a later report may have.</summary>
+    private static HashSet<string> EmptyArrays(JsonNode report)
+    {
+        var result = new HashSet<string>(StringComparer.Ordinal);
+        void Walk(string path, JsonNode? node)
+        {
+            switch (node)
+            {
+                case JsonObject obj:
+                    foreach (var (key, child) in obj)
+                    {
+                        Walk(path.Length == 0 ? key : $"{path}.{key}", child);
+                    }
+
+                    break;
+                case JsonArray { Count: 0 }:
+                    result.Add(Shape(path));
+                    break;
+                case JsonArray array:
+                    foreach (var item in array)
+                    {
+                        Walk($"{path}[]", item);
+                    }
+
+                    break;
+            }
+        }
+
+        Walk("", report);
+        return result;
+    }
 
     /// <summary>The events recorded after the frozen position in the report's förbund (and insats), by type and date: no identities.</summary>
     private static async Task<IReadOnlyList<ChangeCause>> CausesAsync(

@@ -45,7 +45,60 @@ public sealed record StatisticsReport(
     UniqueIndividuals UniqueIndividuals,
     ReferralFigures Referrals,
     IReadOnlyList<GoalResult> Goals,
-    HeadCountFigures HeadCount);
+    HeadCountFigures HeadCount,
+    OccupationAtEndFigures OccupationAtEnd,
+    ActivityFigures Activities,
+    BackgroundFigures Background,
+    SusGroupFigures SusGroups,
+    IntakePauseFigures IntakePauses);
+
+/// <summary>
+/// What the participations active at the period's end are doing on its last day: the occupation of the last change dated on
+/// or before it, else the occupation at start. Every participation is in exactly one kind, so the kinds add up to ActiveAtEnd.
+/// </summary>
+/// <param name="ByKind">All seven kinds: paid_work, subsidised_employment, studies, internship, work_training, job_seeking, none.</param>
+/// <param name="InOccupation">I sysselsättning: paid work, subsidised employment, studies, internship or work training.</param>
+/// <param name="InWorkOrStudies">I arbete eller studier: paid work, subsidised employment or studies.</param>
+public sealed record OccupationAtEndFigures(GenderRow ActiveAtEnd, IReadOnlyList<GenderRow> ByKind, GenderShares InOccupation, GenderShares InWorkOrStudies);
+
+/// <summary>Activities dated in the period, of participations in scope, split by the participant's gender.</summary>
+/// <param name="Occasions">Aktivitetstillfällen; OccasionsByKind adds up to it.</param>
+/// <param name="Participants">Participations with at least one activity in the period (of any kind).</param>
+/// <param name="ParticipantsByKind">Participations with at least one activity of each kind: one participation can be in several rows, so these do not add up to Participants.</param>
+public sealed record ActivityFigures(GenderRow Occasions, IReadOnlyList<GenderRow> OccasionsByKind, GenderRow Participants, IReadOnlyList<GenderRow> ParticipantsByKind);
+
+/// <summary>Who the participants are: over the participations active in the period (each table adds up to Participants), and the referring part of the period's new participations.</summary>
+/// <param name="EducationAtStart">Highest completed education at enrolment (as last corrected), all six levels.</param>
+/// <param name="AgeBands">Age at enrolment, the eight bands.</param>
+/// <param name="TimeOnSupportBefore">Months on public support before the insats: under_1_year, 1_2_years, 3_5_years, 6_years_or_more, unknown.</param>
+/// <param name="ReferringPartyOfNew">Over the new participations: the referral's part, the direct enrolment's part, or not_recorded.</param>
+public sealed record BackgroundFigures(
+    GenderRow Participants,
+    IReadOnlyList<GenderRow> EducationAtStart,
+    IReadOnlyList<GenderRow> AgeBands,
+    IReadOnlyList<GenderRow> TimeOnSupportBefore,
+    GenderRow New,
+    IReadOnlyList<GenderRow> ReferringPartyOfNew);
+
+/// <summary>
+/// SUS's standardrapport groups over the period's exits, from the occupation at exit (and at start, for before/after):
+/// employment (förvärvsarbete), studies, job_seeking (aktivt arbetssökande), other (övriga avslutade).
+/// </summary>
+public sealed record SusGroupFigures(
+    GenderRow Exits,
+    IReadOnlyList<GenderRow> ByGroupAtExit,
+    IReadOnlyList<GenderRow> ByGroupAtStart,
+    TransitionTable Transitions,
+    GenderShares WorkOrStudiesAtStart,
+    GenderShares WorkOrStudiesAtExit);
+
+/// <summary>Days in the period with intake paused, per insats (with participants) and beredningsgrupp in scope.</summary>
+/// <param name="DaysInPeriod">The number of days of the period.</param>
+public sealed record IntakePauseFigures(int DaysInPeriod, IReadOnlyList<IntakePauseRow> Rows);
+
+/// <param name="Kind">insats or beredningsgrupp.</param>
+/// <param name="PausedAtEnd">Intake is paused on the period's last day.</param>
+public sealed record IntakePauseRow(string Kind, string Id, int DaysPaused, bool PausedAtEnd);
 
 /// <summary>A share in percent of the denominator, rounded to one decimal half away from zero; null when the denominator is 0.</summary>
 public sealed record Share(int Numerator, int Denominator, decimal? Value)
@@ -118,12 +171,14 @@ public sealed record ReferralFigures(
     int AwaitingCompletionAtEnd,
     DayStatistics DaysReceivedToDecision,
     DayStatistics DaysDecisionToEnrolment,
-    IReadOnlyList<WeeklyIntake> AcceptedPerWeek);
+    IReadOnlyList<WeeklyIntake> AcceptedPerWeek,
+    GenderShares ReceivedShareByGender);
 
-/// <param name="Week">The ISO week, e.g. 2024-W05.</param>
+/// <param name="Week">The ISO week, e.g. 2024-W05: for a group with a two-week cap, the first week of the window.</param>
+/// <param name="Weeks">The window's length in weeks (1 or 2); Accepted and Cap are per window.</param>
 /// <param name="OverCap">How many acceptances went beyond the cap.</param>
 /// <param name="Overrides">Acceptances recorded with a reason for exceeding the cap.</param>
-public sealed record WeeklyIntake(string BeredningsgruppId, string Week, DateOnly Monday, int Accepted, int Cap, int OverCap, int Overrides);
+public sealed record WeeklyIntake(string BeredningsgruppId, string Week, DateOnly Monday, int Accepted, int Cap, int OverCap, int Overrides, int Weeks = 1);
 
 public static class GoalStatus
 {

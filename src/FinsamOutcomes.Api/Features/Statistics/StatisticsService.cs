@@ -29,7 +29,96 @@ public sealed class StatisticsService(NpgsqlDataSource dataSource, TimeProvider 
         var referrals = await ReadReferralsAsync(session, cancellationToken);
         var goals = await session.ReadAllAsync(ReportSql.Goals, r => GoalEvaluation.Evaluate(GoalEvaluation.ReadCounts(r), query.Period), cancellationToken);
         var headCount = await ReadHeadCountAsync(session, cancellationToken);
-        return new StatisticsReport(session.Basis(time.GetUtcNow()), participants, exits, beforeAfter, timeFigures, unique, referrals, goals, headCount);
+        var occupationAtEnd = await ReadOccupationAtEndAsync(session, cancellationToken);
+        var activities = await ReadActivitiesAsync(session, cancellationToken);
+        var background = await ReadBackgroundAsync(session, cancellationToken);
+        var susGroups = await ReadSusGroupsAsync(session, cancellationToken);
+        var intakePauses = new IntakePauseFigures(
+            query.Period.To.DayNumber - query.Period.From.DayNumber + 1,
+            await session.ReadAllAsync(ReportSql.IntakePauses, r => new IntakePauseRow(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetBoolean(3)), cancellationToken));
+        return new StatisticsReport(
+            session.Basis(time.GetUtcNow()), participants, exits, beforeAfter, timeFigures, unique, referrals, goals, headCount,
+            occupationAtEnd, activities, background, susGroups, intakePauses);
+    }
+
+    /// <summary>Occupation kinds that count as i sysselsättning, and as i arbete eller studier (docs/statistics.md).</summary>
+    public static readonly IReadOnlyList<string> InOccupationKinds =
+        [.. new[] { OccupationKind.PaidWork, OccupationKind.SubsidisedEmployment, OccupationKind.Studies, OccupationKind.Internship, OccupationKind.WorkTraining }.Select(Codes.Of)];
+
+    public static readonly IReadOnlyList<string> WorkOrStudiesKinds =
+        [.. new[] { OccupationKind.PaidWork, OccupationKind.SubsidisedEmployment, OccupationKind.Studies }.Select(Codes.Of)];
+
+    /// <summary>The months-on-support bands of <see cref="ReportSql.TimeOnSupportBefore"/>, in order.</summary>
+    public static readonly IReadOnlyList<string> SupportBands = ["under_1_year", "1_2_years", "3_5_years", "6_years_or_more", "unknown"];
+
+    /// <summary>SUS's four groups, in order.</summary>
+    public static readonly IReadOnlyList<string> SusGroups = ["employment", "studies", "job_seeking", "other"];
+
+    private static async Task<CrossTable> ReadByGenderAsync(ReportSession session, string sql, CancellationToken ct) =>
+        new(await session.ReadAllAsync(sql, r => (r.GetInt32(0), Text(r, 1), Text(r, 2), r.GetInt32(3)), ct));
+
+    /// <summary>The share of the rows with one of the keys, in total and per gender, over the table's total (per gender).</summary>
+    private static GenderShares KeysShare(CrossTable table, IReadOnlyList<string> keys) => SharesByGender(
+        gender => keys.Sum(key => gender is null ? table.RowTotal(key) : table.Cell(key, gender)),
+        gender => gender is null ? table.Total : table.ColumnTotal(gender));
+
+    private static async Task<OccupationAtEndFigures> ReadOccupationAtEndAsync(ReportSession session, CancellationToken ct)
+    {
+        var table = await ReadByGenderAsync(session, ReportSql.OccupationAtEnd, ct);
+        return new OccupationAtEndFigures(
+            table.GenderTotal("total"),
+            Codes.All<OccupationKind>().Select(table.GenderRow).ToArray(),
+            KeysShare(table, InOccupationKinds),
+            KeysShare(table, WorkOrStudiesKinds));
+    }
+
+    private static async Task<ActivityFigures> ReadActivitiesAsync(ReportSession session, CancellationToken ct)
+    {
+        var rows = await session.ReadAllAsync(
+            ReportSql.Activities,
+            r => (Grouping: r.GetInt32(0), Kind: Text(r, 1), Gender: Text(r, 2), Occasions: r.GetInt32(3), Participants: r.GetInt32(4)),
+            ct);
+        var occasions = new CrossTable(rows.Select(r => (r.Grouping, r.Kind, r.Gender, r.Occasions)));
+        var participants = new CrossTable(rows.Select(r => (r.Grouping, r.Kind, r.Gender, r.Participants)));
+        var kinds = Codes.All<ActivityKind>();
+        return new ActivityFigures(
+            occasions.GenderTotal("total"),
+            kinds.Select(occasions.GenderRow).ToArray(),
+            participants.GenderTotal("total"),
+            kinds.Select(participants.GenderRow).ToArray());
+    }
+
+    private static async Task<BackgroundFigures> ReadBackgroundAsync(ReportSession session, CancellationToken ct)
+    {
+        var education = await ReadByGenderAsync(session, ReportSql.EducationAtStart, ct);
+        var ages = await ReadByGenderAsync(session, ReportSql.AgeBandsByGender, ct);
+        var support = await ReadByGenderAsync(session, ReportSql.TimeOnSupportBefore, ct);
+        var parties = await ReadByGenderAsync(session, ReportSql.ReferringPartyOfNew, ct);
+        return new BackgroundFigures(
+            education.GenderTotal("total"),
+            Codes.All<EducationLevel>().Select(education.GenderRow).ToArray(),
+            AgeBands.Names.Select(ages.GenderRow).ToArray(),
+            SupportBands.Select(support.GenderRow).ToArray(),
+            parties.GenderTotal("total"),
+            Codes.All<ReferringParty>().Append("not_recorded").Select(parties.GenderRow).ToArray());
+    }
+
+    private static async Task<SusGroupFigures> ReadSusGroupsAsync(ReportSession session, CancellationToken ct)
+    {
+        var atExit = await ReadByGenderAsync(session, ReportSql.SusAtExit, ct);
+        var atStart = await ReadByGenderAsync(session, ReportSql.SusAtStart, ct);
+        var transitions = await ReadByGenderAsync(session, ReportSql.SusTransitions, ct);
+        string[] workOrStudies = ["employment", "studies"];
+        return new SusGroupFigures(
+            atExit.GenderTotal("total"),
+            SusGroups.Select(atExit.GenderRow).ToArray(),
+            SusGroups.Select(atStart.GenderRow).ToArray(),
+            new TransitionTable(
+                SusGroups.Select(from => new TransitionRow(from, SusGroups.Select(to => new KeyCount(to, transitions.Cell(from, to))).ToArray(), transitions.RowTotal(from))).ToArray(),
+                SusGroups.Select(to => new KeyCount(to, transitions.ColumnTotal(to))).ToArray(),
+                transitions.Total),
+            KeysShare(atStart, workOrStudies),
+            KeysShare(atExit, workOrStudies));
     }
 
     /// <summary>The äldstalista: at most <paramref name="limit"/> participations active at the period's end, enrolled longest first.</summary>
@@ -206,7 +295,8 @@ public sealed class StatisticsService(NpgsqlDataSource dataSource, TimeProvider 
                 r.GetInt32(3),
                 r.GetInt32(5),
                 Math.Max(0, r.GetInt32(3) - r.GetInt32(5)),
-                r.GetInt32(4)),
+                r.GetInt32(4),
+                r.GetInt32(6)),
             ct);
 
         return new ReferralFigures(
@@ -220,7 +310,10 @@ public sealed class StatisticsService(NpgsqlDataSource dataSource, TimeProvider 
             awaitingCompletion,
             toDecision,
             toEnrolment,
-            weeks);
+            weeks,
+            SharesByGender(
+                gender => gender is null ? received.Total : received.ColumnTotal(gender),
+                _ => received.Total));
     }
 
     private static async Task<HeadCountFigures> ReadHeadCountAsync(ReportSession session, CancellationToken ct)

@@ -56,9 +56,13 @@ internal sealed record FactTable(string Name, IReadOnlyList<string> Key, IReadOn
         ["insats_id", "occurrence_id"],
         [new("forbund_id", "coalesce(stats_insats_owner_on(r.insats_id, r.occurred_on), r.forbund_id)")]);
 
+    public static FactTable OccupationChanges { get; } = new("stats_occupation_changes", ["participation_id", "change_id"], []);
+
+    public static FactTable IntakePauses { get; } = new("stats_intake_pauses", ["owner_kind", "owner_id", "paused_on"], []);
+
     public static IReadOnlyList<FactTable> All { get; } =
     [
         Forbund, ExitReasons, Mergers, Insatser, Transfers, Goals, Beredningsgrupper, Referrals, CompletionRequests,
-        Participations, Pauses, Activities, Occurrences,
+        Participations, Pauses, Activities, Occurrences, OccupationChanges, IntakePauses,
     ];
 }

@@ -117,10 +117,37 @@ public sealed class StatisticsProjection : IProjection
                 break;
 
             case BeredningsgruppRegistered e:
-                w.Put(FactTable.Beredningsgrupper, new { e.BeredningsgruppId, e.ForbundId, e.Name, e.InsatsIds, WeeklyCap = e.WeeklyIntakeCap });
+                w.Put(FactTable.Beredningsgrupper, new
+                {
+                    e.BeredningsgruppId,
+                    e.ForbundId,
+                    e.Name,
+                    e.InsatsIds,
+                    WeeklyCap = e.WeeklyIntakeCap,
+                    e.CapWindowWeeks,
+                    e.CapWindowAnchor,
+                });
                 break;
             case BeredningsgruppChanged e:
-                w.Revise(FactTable.Beredningsgrupper, Where(new { e.BeredningsgruppId }), new { e.InsatsIds, WeeklyCap = e.WeeklyIntakeCap });
+                w.Revise(FactTable.Beredningsgrupper, Where(new { e.BeredningsgruppId }), new
+                {
+                    e.InsatsIds,
+                    WeeklyCap = e.WeeklyIntakeCap,
+                    e.CapWindowWeeks,
+                    e.CapWindowAnchor,
+                });
+                break;
+            case BeredningsgruppIntakePaused e:
+                w.Put(FactTable.IntakePauses, new { OwnerKind = "beredningsgrupp", OwnerId = e.BeredningsgruppId, PausedOn = e.On, e.Reason, ResumedOn = (DateOnly?)null });
+                break;
+            case BeredningsgruppIntakeResumed e:
+                w.Revise(FactTable.IntakePauses, Where(new { OwnerKind = "beredningsgrupp", OwnerId = e.BeredningsgruppId }, "r.resumed_on IS NULL"), new { ResumedOn = e.On });
+                break;
+            case InsatsIntakePaused e:
+                w.Put(FactTable.IntakePauses, new { OwnerKind = "insats", OwnerId = e.InsatsId, PausedOn = e.On, e.Reason, ResumedOn = (DateOnly?)null });
+                break;
+            case InsatsIntakeResumed e:
+                w.Revise(FactTable.IntakePauses, Where(new { OwnerKind = "insats", OwnerId = e.InsatsId }, "r.resumed_on IS NULL"), new { ResumedOn = e.On });
                 break;
 
             case ReferralReceived e:
@@ -138,6 +165,7 @@ public sealed class StatisticsProjection : IProjection
                     DecidedOn = (DateOnly?)null,
                     InsatsId = (string?)null,
                     CapOverride = false,
+                    DuringIntakePause = false,
                     WithdrawnOn = (DateOnly?)null,
                 });
                 break;
@@ -148,6 +176,7 @@ public sealed class StatisticsProjection : IProjection
                     e.DecidedOn,
                     e.InsatsId,
                     CapOverride = e.OverrideReason is not null,
+                    e.DuringIntakePause,
                 });
                 break;
             case ReferralRejected e:
@@ -183,6 +212,7 @@ public sealed class StatisticsProjection : IProjection
                     EducationAtStart = e.Baseline.Education,
                     e.Baseline.MonthsOnSupportBefore,
                     e.Baseline.HasSgi,
+                    e.ReferringParty,
                     RegisteredInError = false,
                 });
                 break;
@@ -201,6 +231,12 @@ public sealed class StatisticsProjection : IProjection
             case ActivityRecorded e:
                 w.Put(FactTable.Activities, new { e.ParticipationId, e.ActivityId, e.Kind, ActivityOn = e.On, e.DurationMinutes });
                 w.Rederive(FactTable.Participations, Where(new { e.ParticipationId }));
+                break;
+            case OccupationChanged e:
+                w.Put(FactTable.OccupationChanges, new { e.ParticipationId, e.ChangeId, ChangedOn = e.On, e.Kind, e.ExtentPercent });
+                break;
+            case OccupationChangeCorrected e:
+                w.Put(FactTable.OccupationChanges, new { e.ParticipationId, e.ChangeId, ChangedOn = e.On, e.Kind, e.ExtentPercent });
                 break;
             case ParticipationPaused e:
                 w.Put(FactTable.Pauses, new { e.ParticipationId, PausedOn = e.On, e.Reason, ResumedOn = (DateOnly?)null });
