@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using FinsamOutcomes.Api.Features.Statistics.Export;
 using FinsamOutcomes.Api.Infrastructure;
 using FinsamOutcomes.Api.Tests.Infrastructure;
 using FinsamOutcomes.Api.Tests.Recording;
@@ -523,5 +525,31 @@ public sealed class StatisticsExportTests(ApiFactory factory) : IClassFixture<Ap
             var upper = await analyst.GetAsync(string.Format(CultureInfo.InvariantCulture, url, "XLSX"));
             Workbook.Open(await FileAsync(upper, XlsxType));
         }
+    }
+
+    [Fact]
+    public async Task a_figure_added_to_the_report_appears_in_the_files_as_a_table_of_its_shape_without_a_change_to_the_exporters()
+    {
+        var (s, last) = await SeedAsync();
+        var report = JsonNode.Parse((await ApiClient.As(factory, Roles.ForbundAnalyst, s.ForbundId).GetOkAsync(ReportUrl(s, "2024-H1", last))).GetRawText())!.AsObject();
+        // a new split of participants, a new share per gender, and a new section, shaped like the figures already there
+        report["participants"]!["activeByHomeKommun"] = JsonNode.Parse(
+            """[{"key":"Lulea","total":7,"byGender":{"woman":4,"man":3,"nonBinary":0,"notStated":0}},{"key":"Pitea","total":3,"byGender":{"woman":2,"man":1,"nonBinary":0,"notStated":0}}]""");
+        report["economy"] = JsonNode.Parse("""{"budget":1200000,"costPerParticipant":{"count":0,"medianDays":null,"meanDays":null},"withinBudget":{"numerator":3,"denominator":4,"value":75.0}}""");
+
+        var tables = ReportTables.Build(report).ToDictionary(t => t.Title);
+        var book = Workbook.Open(XlsxExport.Write("Statistikrapport", ReportTables.Basis(report), [.. tables.Values]));
+
+        var byKommun = book.Table("Deltagare – activeByHomeKommun");
+        Assert.Equal(["Grupp", "Totalt", "Kvinnor", "Män", "Icke-binära", "Ej angivet"], byKommun.Headings);
+        Assert.Equal(["Lulea", "7", "4", "3", "0", "0"], byKommun.Row("Lulea"));
+        Assert.Equal(["Pitea", "3", "2", "1", "0", "0"], byKommun.Row("Pitea"));
+        var economy = book.Table("economy – nyckeltal");
+        Assert.Equal(["budget", "1200000", "", "", ""], economy.Row("budget"));
+        Assert.Equal(["withinBudget", "", "3", "4", "75,0"], economy.Row("withinBudget"));
+        Assert.Equal(".", economy.Cell("costPerParticipant: median (dagar)", "Värde"));
+        // what was there before is still there, unchanged
+        Assert.Equal(["Totalt", "10", "6", "4", "0", "0"], book.Table("Avslut per kategori").Row("Totalt"));
+        Assert.Empty(Workbook.SchemaErrors(XlsxExport.Write("Statistikrapport", ReportTables.Basis(report), [.. tables.Values])));
     }
 }

@@ -38,6 +38,7 @@ public sealed record ExportBasis(IReadOnlyList<(string Label, ExportCell Value)>
 /// three cells n, N and %; a share per gender a row of a share table; <c>{rows, atExitTotals, total}</c> a
 /// transition table; a list of other objects a table with a column per property; the remaining single figures of a
 /// section a table of key figures. Numbers are taken from the JSON exactly as they are: nothing is recomputed.
+/// A new property gets its Swedish heading from <see cref="SwedishLabels"/> (until it has one, its JSON name is shown).
 /// </summary>
 public static class ReportTables
 {
@@ -277,19 +278,17 @@ public static class ReportTables
     {
         var rows = array.OfType<JsonObject>().ToList();
         var extra = rows.SelectMany(r => r.Where(p => p.Value is not JsonObject and not JsonArray && p.Key is not "total" and not "attendees").Select(p => p.Key))
-            .Distinct().ToList();
+            .Distinct().DefaultIfEmpty("key").ToList();
         var headings = new List<string>();
         headings.AddRange(extra.Select(e => e == "key" ? KeyHeading(key) : SwedishLabels.Key(e)));
-        var totalName = rows[0].ContainsKey("attendees") ? "attendees" : "total";
         headings.Add(rows[0].ContainsKey("attendees") ? "Deltagare totalt" : "Totalt");
         headings.AddRange(Genders.Select(SwedishLabels.Key));
         var result = rows.Select(r => (IReadOnlyList<ExportCell>)[.. extra.Select(e => Value(e == "key" ? key : e, r[e], r, e == "key" ? key : null)), .. GenderCells(r)]).ToList();
         if (totalRow is { } t)
         {
-            result.Add([.. extra.Select((e, i) => i == 0 ? ExportCell.Of("Totalt") : extra[i] == totalName ? ExportCell.Empty : TotalRowCell(e, t.Row)), .. GenderCells(t.Row)]);
+            result.Add([.. extra.Select((e, i) => i == 0 ? ExportCell.Of("Totalt") : TotalRowCell(e, t.Row)), .. GenderCells(t.Row)]);
         }
 
-        _ = totalName;
         return new ExportTable(title, headings, result);
     }
 
