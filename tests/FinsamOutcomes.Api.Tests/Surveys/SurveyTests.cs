@@ -285,7 +285,7 @@ public sealed class SurveyTests(ApiFactory factory) : IClassFixture<ApiFactory>
     }
 
     [Fact]
-    public async Task more_answers_than_sent_are_refused_and_nothing_is_recorded()
+    public async Task more_answers_than_sent_are_refused_nothing_is_recorded_and_strangers_may_not_record()
     {
         var s = await Scenario.CreateAsync(factory);
         var round = await OpenRoundAsync(s.Admin, s.ForbundId, s.InsatsId, During, "2025-01-01", "2025-12-31", 5);
@@ -299,6 +299,19 @@ public sealed class SurveyTests(ApiFactory factory) : IClassFixture<ApiFactory>
             await s.Admin.PostAsync($"/api/surveys/rounds/{round}/counts", new { respondents = 2, counts = new[] { new { questionId = "q1", optionCode = "kanske", count = 1 } } }),
             HttpStatusCode.Conflict, "unknown_option");
         Assert.Equal(0, (await s.Admin.GetOkAsync($"/api/surveys/rounds/{round}")).GetProperty("answered").GetInt32());
+
+        // only the förbund's administrator or the insats's own staff record its rounds
+        var stranger = ApiClient.As(factory, Roles.Administrator, "annat-forbund", actor: "annan-admin");
+        await ApiClient.ProblemAsync(
+            await stranger.PostAsync("/api/surveys/rounds", new { surveyId = During, forbundId = s.ForbundId, insatsId = s.InsatsId, periodFrom = "2025-01-01", periodTo = "2025-12-31", sent = 5 }),
+            HttpStatusCode.Forbidden, "forbidden");
+        await ApiClient.ProblemAsync(
+            await stranger.PostAsync($"/api/surveys/rounds/{round}/counts", new { respondents = 1, counts = new[] { new { questionId = "q1", optionCode = "ja", count = 1 } } }),
+            HttpStatusCode.Forbidden, "forbidden");
+        var otherCaseWorker = ApiClient.As(factory, Roles.CaseWorker, s.ForbundId, ["insats-annan"], actor: "handlaggare-3");
+        await ApiClient.ProblemAsync(
+            await otherCaseWorker.PostAsync($"/api/surveys/rounds/{round}/responses", new { responses = new[] { new { responseId = "x1", answers = new[] { new { questionId = "q1", optionCode = "ja" } } } } }),
+            HttpStatusCode.Forbidden, "forbidden");
     }
 
     private static async Task<string> OpenRoundAsync(ApiClient client, string forbundId, string? insatsId, string surveyId, string from, string to, int sent)

@@ -147,16 +147,13 @@ public static class SurveyEndpoints
 
     public static async Task<IResult> OpenRound(OpenRoundRequest r, HttpContext http, StreamCommands streams, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
     {
-        if (r.InsatsId is { } insatsId)
+        // may the caller record here at all, before anything about the insats is looked up
+        RequireRecorder(http, r.ForbundId, r.InsatsId);
+        if (r.InsatsId is { } insatsId && (await InsatsEndpoints.FactsAsync(db, insatsId, ct)).ForbundId != r.ForbundId)
         {
-            var insats = await InsatsEndpoints.FactsAsync(db, insatsId, ct);
-            if (insats.ForbundId != r.ForbundId)
-            {
-                throw new RuleViolationException("insats_of_other_forbund", "The insats belongs to another förbund.");
-            }
+            throw new RuleViolationException("insats_of_other_forbund", "The insats belongs to another förbund.");
         }
 
-        RequireRecorder(http, r.ForbundId, r.InsatsId);
         var (survey, _, _) = await streams.LoadAsync(SurveyStream(r.SurveyId), Survey.Initial, Survey.Evolve, ct);
         var definition = survey.Definition ?? throw new NotFoundException("The survey");
         var questions = survey.Current
