@@ -70,8 +70,6 @@ public static class Logging
             // Log.Logger is whichever host started last, and request lines would land in another host's log
             options.Logger = app.ApplicationServices.GetService<Serilog.ILogger>();
             options.MessageTemplate = "HTTP {RequestMethod} {Route} responded {StatusCode} in {Elapsed:0.0} ms";
-            // this host's logger, not the static Log.Logger (which the last host started in the process owns)
-            options.Logger = app.ApplicationServices.GetService<Serilog.ILogger>();
             options.GetMessageTemplateProperties = (context, _, elapsed, status) =>
             [
                 new LogEventProperty("RequestMethod", new ScalarValue(context.Request.Method)),

@@ -487,7 +487,7 @@ public sealed class StatisticsExportTests(ApiFactory factory) : IClassFixture<Ap
         Numeric(changes["exits.workOrStudies.total.numerator"][3], 1, "0", "difference");
         Numeric(changes["exits.workOrStudies.total.value"][2], 63.6m, "0.0", "current share");
         var events = compared["Händelser sedan frysningen"].Skip(2).ToList();
-        Assert.Equal(["participation.enrolled.v1", "participation.exited.v1"], events.Select(r => r[1]!.Text));
+        Assert.Equal(["participation.enrolled.v2", "participation.exited.v1"], events.Select(r => r[1]!.Text));
         Assert.Equal("2024-06-20", events[1][2]?.Text);
         Assert.All(events, r => Assert.True(r[0]!.Number > frozenPosition));
         Numeric(compared.Basis()["Fryst vid loggposition"], frozenPosition, "0", "comparison frozen position");

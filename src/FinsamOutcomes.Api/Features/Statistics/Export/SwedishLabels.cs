@@ -101,6 +101,7 @@ public static class SwedishLabels
     {
         ["af"] = "Arbetsförmedlingen", ["fk"] = "Försäkringskassan", ["region"] = "Regionen", ["kommun_social_services"] = "Kommunens socialtjänst",
         ["kommun_social_assistance"] = "Kommunens försörjningsstöd", ["kommun_labour_market"] = "Kommunens arbetsmarknadsenhet", ["other"] = "Annan part",
+        ["not_recorded"] = "Ej registrerad",
         ["total"] = "Totalt",
     };
 
@@ -114,6 +115,34 @@ public static class SwedishLabels
         ["share_exits_to_work_or_studies"] = "Andel avslut till arbete/studier", ["share_positive_outcome"] = "Andel avslut med positiv lösning",
         ["share_first_activity_within30_days"] = "Andel med första aktivitet inom 30 dagar", ["new_participants"] = "Antal nya deltagare",
         ["active_participants"] = "Antal aktiva deltagare",
+    };
+
+    private static readonly Dictionary<string, string> OccupationKind = new(StringComparer.Ordinal)
+    {
+        ["paid_work"] = "Lönearbete", ["subsidised_employment"] = "Subventionerad anställning", ["studies"] = "Studier", ["internship"] = "Praktik",
+        ["work_training"] = "Arbetsträning", ["job_seeking"] = "Arbetssökande", ["none"] = "Ingen sysselsättning",
+    };
+
+    private static readonly Dictionary<string, string> ActivityKind = new(StringComparer.Ordinal)
+    {
+        ["individual_meeting"] = "Enskilt möte", ["phone_contact"] = "Telefonmöte", ["group_activity"] = "Gruppaktivitet",
+        ["work_training"] = "Arbetsträning", ["internship"] = "Praktik", ["studies"] = "Studier", ["health_talk"] = "Hälsosamtal", ["other"] = "Annan aktivitet",
+    };
+
+    private static readonly Dictionary<string, string> Education = new(StringComparer.Ordinal)
+    {
+        ["primary_not_completed"] = "Ej slutförd grundskola", ["primary"] = "Grundskola", ["upper_secondary"] = "Gymnasium",
+        ["post_secondary"] = "Eftergymnasial utbildning", ["other_or_foreign"] = "Annan/utländsk utbildning", ["unknown"] = "Okänd",
+    };
+
+    private static readonly Dictionary<string, string> SupportTime = new(StringComparer.Ordinal)
+    {
+        ["under_1_year"] = "Under 1 år", ["1_2_years"] = "1–2 år", ["3_5_years"] = "3–5 år", ["6_years_or_more"] = "6 år eller mer", ["unknown"] = "Okänd",
+    };
+
+    private static readonly Dictionary<string, string> SusGroup = new(StringComparer.Ordinal)
+    {
+        ["employment"] = "Förvärvsarbete", ["studies"] = "Studier", ["job_seeking"] = "Aktivt arbetssökande", ["other"] = "Övriga avslutade",
     };
 
     private static readonly Dictionary<string, string> Misc = new(StringComparer.Ordinal)
@@ -136,7 +165,12 @@ public static class SwedishLabels
             "byCategory" or "category" => Category,
             "occupation" => Occupation,
             "meansOfSupport" => Support,
-            "receivedByParty" => Party,
+            "receivedByParty" or "referringPartyOfNew" => Party,
+            "byKind" => OccupationKind,
+            "occasionsByKind" or "participantsByKind" => ActivityKind,
+            "educationAtStart" => Education,
+            "timeOnSupportBefore" => SupportTime,
+            "byGroupAtExit" or "byGroupAtStart" or "transitions" => SusGroup,
             "decisionsByKind" => Decision,
             "metric" => Metric,
             "byGender" or "gender" => Gender,
