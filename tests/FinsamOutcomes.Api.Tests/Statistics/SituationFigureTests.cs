@@ -166,14 +166,14 @@ public sealed class SituationFigureTests(ApiFactory factory) : IClassFixture<Api
         Assert.Equal(JsonValueKind.Null, national.GetProperty("background").GetProperty("educationAtStart")[0].GetProperty("byGender").GetProperty("woman").ValueKind);
         Assert.Equal(0, national.GetProperty("background").GetProperty("educationAtStart")[2].GetProperty("total").GetInt32());
 
-        // the CSV carries the new figures
+        // the CSV carries the new figures, with their groups named in Swedish
         var csv = await ApiClient.As(s.Factory, Roles.ForbundAnalyst, s.ForbundId).GetAsync(
             $"/api/statistics/report?scope=insats&insatsId={s.InsatsId}&period=2024-H1&format=csv&waitForPosition={Position(last)}");
         var text = await csv.Content.ReadAsStringAsync();
         Assert.Contains("Sysselsättning vid periodens slut;Andel i arbete eller studier / Totalt / Andel (%);;33,3", text);
-        Assert.Contains("Aktiviteter;Tillfällen per slag / Totalt;individual_meeting;4", text);
-        Assert.Contains("Bakgrund;Utbildning vid start / Totalt;primary_not_completed;1", text);
-        Assert.Contains("SUS-grupper;Efter insatsen / Totalt;studies;1", text);
+        Assert.Contains("Aktiviteter;Tillfällen per slag / Totalt;Enskilt möte;4", text);
+        Assert.Contains("Bakgrund;Utbildning vid start / Totalt;Ej slutförd grundskola;1", text);
+        Assert.Contains("SUS-grupper;Efter insatsen / Totalt;Studier;1", text);
     }
 
     [Fact]
