@@ -345,6 +345,12 @@ public sealed class EconomyYearTests(ApiFactory factory) : IClassFixture<ApiFact
         Assert.Contains($"{s.ForbundId};Samordningsförbundet Test;4000000;300000;2820000,5;1479999,5;ja;500000;1979999,5;49,5;800000;1179999,5;nej;1980;4000",
             await compilationCsv.Content.ReadAsStringAsync());
 
+        var compilationXlsx = FinsamOutcomes.Api.Features.Economy.XlsxReader.Read(await (await national.GetAsync("/api/economy/compilation/2025?format=xlsx")).Content.ReadAsByteArrayAsync());
+        var mineXlsx = compilationXlsx.Single(r => r.Length > 0 && r[0] == s.ForbundId);
+        Assert.Equal(["4000000", "1979999.5", "800000", "1179999.5"], new[] { mineXlsx[2], mineXlsx[8], mineXlsx[10], mineXlsx[11] });
+        var reportXlsx = FinsamOutcomes.Api.Features.Economy.XlsxReader.Read(await (await s.Admin.GetAsync($"{y.Base}/report?format=xlsx")).Content.ReadAsByteArrayAsync());
+        Assert.Equal("1179999.5", reportXlsx.Single(r => r.Length > 2 && r[2] == "above_ceiling")[4]);
+
         var reportCsv = await s.Admin.GetAsync($"{y.Base}/report?format=csv");
         var text = await reportCsv.Content.ReadAsStringAsync();
         Assert.Contains("Eget kapital;Rekommenderat tak;ceiling;;800000;", text);

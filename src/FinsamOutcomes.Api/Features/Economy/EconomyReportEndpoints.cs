@@ -21,10 +21,15 @@ public static class EconomyReportEndpoints
         await EconomyEndpoints.RequireReaderAsync(http, db, forbundId, ct);
         EconomyEndpoints.RequireYear(year);
         var costPeriod = CostPeriod(year, period);
-        var kind = Format(format, "json", "csv");
+        var kind = Format(format, "json", "csv", "xlsx");
         await WaitAsync(db, monitor, waitForPosition, ct);
         var report = await reports.ReportAsync(forbundId, year, costPeriod, ct);
-        return kind == "csv" ? Csv(ReportCsv(report), $"ekonomi-{forbundId}-{year}.csv") : Results.Ok(report);
+        return kind switch
+        {
+            "csv" => Csv(ReportCsv(report), $"ekonomi-{forbundId}-{year}.csv"),
+            "xlsx" => Results.File(XlsxWriter.Write("Ekonomi", ReportCsv(report)), AccountingImport.XlsxContentType, $"ekonomi-{forbundId}-{year}.xlsx"),
+            _ => Results.Ok(report),
+        };
     }
 
     public static async Task<IResult> UppfoljningFinsam(
@@ -49,9 +54,9 @@ public static class EconomyReportEndpoints
         var caller = http.Caller();
         caller.Require(caller.IsNational && caller.Is(Roles.NationalReader, Roles.Administrator), "the national economy compilation");
         EconomyEndpoints.RequireYear(year);
-        var kind = Format(format, "json", "csv");
+        var kind = Format(format, "json", "csv", "xlsx");
         var compilation = await reports.CompilationAsync(year, ct);
-        if (kind != "csv")
+        if (kind == "json")
         {
             return Results.Ok(compilation);
         }
@@ -66,7 +71,9 @@ public static class EconomyReportEndpoints
             f.ForbundId, f.Name, f.Contributions, f.OtherIncome, f.Costs, f.Result, f.Closed ? "ja" : "preliminärt", f.OpeningEquity, f.ClosingEquity, f.EquityToContributions.Percent,
             f.Ceiling, f.AboveCeiling, f.WithinRecommendation is { } w ? (w ? "ja" : "nej") : null, f.ClosingEquity is { } e ? EconomyReports.Tkr(e) : null, EconomyReports.Tkr(f.Contributions),
         }));
-        return Csv(rows, $"ekonomi-sammanstallning-{year}.csv");
+        return kind == "xlsx"
+            ? Results.File(XlsxWriter.Write("Sammanställning", rows), AccountingImport.XlsxContentType, $"ekonomi-sammanstallning-{year}.xlsx")
+            : Csv(rows, $"ekonomi-sammanstallning-{year}.csv");
     }
 
     private static List<IReadOnlyList<object?>> FinsamTable(UppfoljningFinsam e)
