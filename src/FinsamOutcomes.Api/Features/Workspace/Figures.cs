@@ -27,7 +27,8 @@ public static class Figures
         var attr = $"data-figure=\"{Encode(path)}\"";
         if (node is not null)
         {
-            return $"<span class=\"num\" {attr}>{Encode(Sv.Number(node))}</span>";
+            var oneDecimal = (path.EndsWith(".value", StringComparison.Ordinal) || path.EndsWith("Days", StringComparison.Ordinal)) && Sv.Decimal(node) is { } d;
+            return $"<span class=\"num\" {attr}>{Encode(oneDecimal ? Sv.Decimal(node)!.Value.ToString("0.0", Sv.Culture) : Sv.Number(node))}</span>";
         }
 
         if (IsSuppressedNull(report, path))
