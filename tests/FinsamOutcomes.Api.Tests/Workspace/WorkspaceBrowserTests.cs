@@ -188,6 +188,45 @@ public sealed class WorkspaceBrowserTests(WorkspaceFactory factory) : IClassFixt
         Assert.Equal(SameSiteAttribute.Lax, cookie.SameSite);
     }
 
+    [Fact]
+    public async Task report_parameters_name_themselves_and_an_unknown_kommun_or_forbund_is_not_a_report_of_zeros()
+    {
+        using var analyst = factory.Api(Roles.ForbundAnalyst, Forbund);
+        using var national = factory.Api(Roles.NationalReader, "*");
+
+        async Task<JsonElement> ProblemAsync(HttpClient http, string url, HttpStatusCode status)
+        {
+            using var response = await http.GetAsync(new Uri(url, UriKind.Relative));
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(status == response.StatusCode, $"{url}: {(int)response.StatusCode} {text}");
+            return JsonDocument.Parse(text).RootElement.Clone();
+        }
+
+        var missing = await ProblemAsync(analyst, $"/api/statistics/report?scope=forbund&forbundId={Forbund}", HttpStatusCode.BadRequest);
+        Assert.True(missing.GetProperty("errors").TryGetProperty("period", out _), missing.ToString());
+        var noScope = await ProblemAsync(analyst, $"/api/statistics/report?forbundId={Forbund}&period=2025", HttpStatusCode.BadRequest);
+        Assert.True(noScope.GetProperty("errors").TryGetProperty("scope", out _), noScope.ToString());
+        var badBool = await ProblemAsync(analyst, $"/api/statistics/report?scope=forbund&forbundId={Forbund}&period=2025&includePredecessors=kanske", HttpStatusCode.BadRequest);
+        Assert.Equal("Must be true or false.", badBool.GetProperty("errors").GetProperty("includePredecessors")[0].GetString());
+        var badPeriod = await ProblemAsync(analyst, $"/api/statistics/report?scope=forbund&forbundId={Forbund}&period=2025-H3", HttpStatusCode.BadRequest);
+        Assert.Contains("2024-H1", badPeriod.GetProperty("errors").GetProperty("period")[0].GetString(), StringComparison.Ordinal);
+
+        var kommun = await ProblemAsync(analyst, $"/api/statistics/report?scope=kommun&forbundId={Forbund}&kommun=Atlantis&period=2025", HttpStatusCode.BadRequest);
+        Assert.True(kommun.GetProperty("errors").TryGetProperty("kommun", out _), kommun.ToString());
+        await ProblemAsync(analyst, $"/api/statistics/report?scope=kommun&forbundId={Forbund}&kommun=Norrby&period=2025", HttpStatusCode.OK);
+        await ProblemAsync(national, "/api/statistics/report?scope=forbund&forbundId=finnsinte&period=2025", HttpStatusCode.NotFound);
+        await ProblemAsync(analyst, "/api/statistics/report?scope=insats&insatsId=finnsinte&period=2025", HttpStatusCode.NotFound);
+
+        // the OpenAPI document describes the report's parameters: allowed values, the period syntax, examples
+        using var anonymous = new HttpClient { BaseAddress = new Uri(factory.BaseAddress) };
+        var document = JsonNode.Parse(await anonymous.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative)))!;
+        var parameters = document["paths"]!["/api/statistics/report"]!["get"]!["parameters"]!.AsArray();
+        JsonNode Parameter(string name) => parameters.Single(p => p!["name"]!.GetValue<string>() == name)!;
+        Assert.Equal(["insats", "kommun", "forbund", "country"], Parameter("scope")["schema"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>()));
+        Assert.Contains("2025-03-01..2025-06-30", Parameter("period")["description"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("2025-H1", Parameter("period")["example"]!.GetValue<string>());
+    }
+
     private async Task<IPage> SignInAsync(string role, string forbund, params string[] insatser)
     {
         var context = await factory.Browser.NewContextAsync(new() { BaseURL = factory.BaseAddress, Locale = "sv-SE", ViewportSize = new() { Width = 1280, Height = 900 } });
