@@ -93,6 +93,11 @@ public static class Sv
 
     private static bool Is(JsonNode? n, string value) => n is JsonValue v && v.TryGetValue<string>(out var s) && s == value;
 
+    private static readonly TimeZoneInfo Sweden = TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm");
+
+    /// <summary>A moment in Swedish time, to the minute.</summary>
+    public static string Time(DateTimeOffset moment) => TimeZoneInfo.ConvertTime(moment, Sweden).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+
     public static string Date(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>A period's Swedish name: "2025", "2025 halvår 1", "2025 tertial 2", "2025 delår (jan–aug)" or the dates.</summary>
