@@ -21,13 +21,16 @@ public static class Figures
 
     public static HtmlString Fig(JsonNode report, string path) => new(FigText(report, path));
 
-    public static string FigText(JsonNode report, string path)
+    /// <summary>A count stored as a number with no decimals (a count goal's value), shown as a whole number.</summary>
+    public static HtmlString Count(JsonNode report, string path) => new(FigText(report, path, wholeNumber: true));
+
+    public static string FigText(JsonNode report, string path, bool wholeNumber = false)
     {
         var node = Sv.At(report, path);
         var attr = $"data-figure=\"{Encode(path)}\"";
         if (node is not null)
         {
-            var oneDecimal = (path.EndsWith(".value", StringComparison.Ordinal) || path.EndsWith("Days", StringComparison.Ordinal)) && Sv.Decimal(node) is { } d;
+            var oneDecimal = !wholeNumber && (path.EndsWith(".value", StringComparison.Ordinal) || path.EndsWith("Days", StringComparison.Ordinal)) && Sv.Decimal(node) is { } d;
             return $"<span class=\"num\" {attr}>{Encode(oneDecimal ? Sv.Decimal(node)!.Value.ToString("0.0", Sv.Culture) : Sv.Number(node))}</span>";
         }
 

@@ -41,7 +41,9 @@ public sealed class BeredningsgruppModel(WorkspaceReports reports) : WorkspacePa
             _groups = await Reports.BeredningsgrupperAsync(Me.ForbundId, ct);
             var week = ISOWeek.GetYear(today.ToDateTime(TimeOnly.MinValue)).ToString(CultureInfo.InvariantCulture) + "-W"
                 + ISOWeek.GetWeekOfYear(today.ToDateTime(TimeOnly.MinValue)).ToString("00", CultureInfo.InvariantCulture);
-            ThisWeek = week;
+            var from = DateOnly.Parse(Report?["basis"]?["period"]?["from"]?.GetValue<string>() ?? "0001-01-01", CultureInfo.InvariantCulture);
+            var to = DateOnly.Parse(Report?["basis"]?["period"]?["to"]?.GetValue<string>() ?? "0001-01-01", CultureInfo.InvariantCulture);
+            ThisWeek = from <= today && today <= to ? week : null;
             var rows = Report?["referrals"]?["acceptedPerWeek"]?.AsArray().Where(w => w?["week"]?.GetValue<string>() == week).ToArray() ?? [];
             ThisWeekText = _groups.Count == 0
                 ? "förbundet har ingen beredningsgrupp."
