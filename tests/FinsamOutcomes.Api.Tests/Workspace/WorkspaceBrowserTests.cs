@@ -97,6 +97,35 @@ public sealed class WorkspaceBrowserTests(WorkspaceFactory factory) : IClassFixt
         await page.GetByRole(AriaRole.Link, new() { Name = "Jämför med i dag" }).First.ClickAsync();
         await Assertions.Expect(page.Locator("#jamforelse")).ToContainTextAsync("Styrelsemöte september");
         await Assertions.Expect(page.GetByText("Inga siffror har ändrats")).ToBeVisibleAsync();
+
+        // a participant enrolled afterwards in the frozen half year: the comparison shows the change and the event behind it
+        var team = (await factory.IndividualInsatserAsync(Forbund))[0];
+        using (var caseWorker = factory.Api(Roles.CaseWorker, Forbund, team))
+        {
+            using var enrol = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/participations", UriKind.Relative))
+            {
+                Content = System.Net.Http.Json.JsonContent.Create(new
+                {
+                    insatsId = team, referralId = (string?)null, enrolledOn = "2025-03-03", gender = "man",
+                    person = new { personnummer = (string?)null, birthYear = 2000, protectedIdentity = false }, consent = false,
+                    baseline = new { meansOfSupport = "social_assistance", occupation = "none", education = "upper_secondary", homeKommun = "Norrby", monthsOnSupportBefore = 12, hasSgi = false },
+                    ageOverrideReason = (string?)null,
+                }),
+            };
+            enrol.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+            using var enrolled = await caseWorker.SendAsync(enrol);
+            Assert.True(enrolled.IsSuccessStatusCode, await enrolled.Content.ReadAsStringAsync());
+            var position = enrolled.Headers.GetValues("X-Log-Position").Single();
+            using var analystApi = factory.Api(Roles.ForbundAnalyst, Forbund);
+            using var caughtUp = await analystApi.GetAsync(new Uri($"/api/statistics/report?scope=forbund&forbundId={Forbund}&period=2025-H1&waitForPosition={position}", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, caughtUp.StatusCode);
+        }
+
+        await page.ReloadAsync();
+        var changed = page.Locator("table[data-comparison] tbody tr", new() { HasText = "participants.active.total" });
+        await Assertions.Expect(changed).ToHaveCountAsync(1);
+        Assert.Equal("1", (await changed.Locator("td").Nth(2).TextContentAsync())!.Trim());
+        Assert.True(await page.Locator("#orsak + table tbody tr").CountAsync() >= 1);
         await AccessibleAsync(page);
         await ShotAsync(page, "frysta-rapporter");
 
