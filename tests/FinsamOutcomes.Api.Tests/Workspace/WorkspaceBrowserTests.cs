@@ -13,6 +13,7 @@ namespace FinsamOutcomes.Api.Tests.Workspace;
 /// the development page, every page for the roles that may see it, refusals for those that may not, and every number
 /// a page shows (tables and chart labels, marked with data-figure) compared with the report JSON the API answers.
 /// </summary>
+[Collection(BrowserCollection.Name)]
 public sealed class WorkspaceBrowserTests(WorkspaceFactory factory) : IClassFixture<WorkspaceFactory>
 {
     private const string Forbund = DemoData.ForbundId;
@@ -365,4 +366,14 @@ public sealed class WorkspaceBrowserTests(WorkspaceFactory factory) : IClassFixt
 
     private static Task ShotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new() { Path = Path.Combine(WorkspaceFactory.ScreenshotFolder, $"{name}.png"), FullPage = true });
+}
+
+/// <summary>
+/// The browser tests run on their own, after the parallel classes: chromium and the demo load take both cores of a small
+/// machine, and other classes' bounded waits (the request log, the projections) should not compete with them.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class BrowserCollection
+{
+    public const string Name = "Browser";
 }
