@@ -1,5 +1,6 @@
 using FinsamOutcomes.Api.Features;
 using FinsamOutcomes.Api.Features.Demo;
+using FinsamOutcomes.Api.Features.Workspace;
 using FinsamOutcomes.Api.Infrastructure;
 
 var loadDemo = args.Contains("--demo");
@@ -12,6 +13,7 @@ if (args is ["token", .. var tokenArgs])
 builder.AddFinsamLogging();
 builder.AddFinsamProblems();
 builder.AddFinsamAuth();
+builder.AddWorkspace();
 builder.AddFinsamOpenApi();
 await builder.AddFinsamDatabaseAsync();
 builder.AddFinsamFeatures();
@@ -31,6 +33,7 @@ app.UseAuthorization();
 app.UseMiddleware<IdempotencyMiddleware>();
 app.MapHealth();
 app.MapFinsamFeatures();
+app.MapWorkspace();
 await app.MigrateDatabaseAsync();
 await app.RunAsync();
 return 0;

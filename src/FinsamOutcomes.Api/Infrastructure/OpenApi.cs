@@ -160,6 +160,7 @@ public static class OpenApi
                         "The ETag of the participation as last read, like \"5\". Missing: 428; stale: 412.");
                 }
 
+                StatisticsOpenApi.Describe(operation, route);
                 if (Examples.TryGetValue($"{method} {route}", out var example)
                     && operation.RequestBody?.Content is { } content
                     && content.TryGetValue("application/json", out var json))

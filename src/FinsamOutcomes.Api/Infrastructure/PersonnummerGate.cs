@@ -38,8 +38,15 @@ public sealed partial class PersonnummerGate(RequestDelegate next)
     public async Task InvokeAsync(HttpContext context)
     {
         var errors = new List<ValidationFailure>();
+        // the workspace's pages (everything outside /api): Razor's own route values name a page, an empty form field is "not chosen"
+        var page = !context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal);
         foreach (var (name, value) in context.Request.RouteValues)
         {
+            if (page && name is "page" or "handler")
+            {
+                continue;
+            }
+
             CheckIdentifier(errors, $"route.{name}", value as string);
         }
 
@@ -53,6 +60,11 @@ public sealed partial class PersonnummerGate(RequestDelegate next)
 
             foreach (var value in values)
             {
+                if (page && string.IsNullOrEmpty(value))
+                {
+                    continue;
+                }
+
                 CheckValue(errors, $"query.{name}", name, value);
             }
         }
@@ -77,6 +89,18 @@ public sealed partial class PersonnummerGate(RequestDelegate next)
         if (errors.Count == 0 && HasJsonBody(context.Request))
         {
             await CheckBodyAsync(context, errors);
+        }
+
+        if (errors.Count == 0 && page && context.Request.HasFormContentType)
+        {
+            // a page's form (sign-in, freezing a report) is held to the same rule as a JSON body: no personnummer anywhere
+            foreach (var (name, values) in await context.Request.ReadFormAsync(context.RequestAborted))
+            {
+                if (name != "__RequestVerificationToken" && values.Any(v => !IsClean(v)))
+                {
+                    errors.Add(new ValidationFailure($"form.{name}", Refusal));
+                }
+            }
         }
 
         if (errors.Count > 0)

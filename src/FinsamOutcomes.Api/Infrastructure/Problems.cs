@@ -56,6 +56,7 @@ public sealed partial class ProblemMapping(IProblemDetailsService problems, ILog
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => Problem(413, "payload_too_large", "The request body is too large."),
             BadHttpRequestException bad when bad.Message.Contains("JSON", StringComparison.OrdinalIgnoreCase) || bad.Message.Contains("body", StringComparison.OrdinalIgnoreCase)
                 => Problem(400, "malformed_request", "The request body is missing or is not valid JSON of the expected shape."),
+            BadHttpRequestException bad when ParameterProblem(bad.Message) is { } parameter => Validation(parameter),
             BadHttpRequestException bad => Problem(bad.StatusCode is >= 400 and < 500 ? bad.StatusCode : 400, "bad_request", "The request could not be read: a route value or query parameter has the wrong format."),
             BadRequestHeaderException header => Problem(header.Status, header.Status == 428 ? "precondition_required" : "bad_header", header.Message),
             RuleViolationException rule => Problem(409, rule.Code, rule.Title),
@@ -97,6 +98,38 @@ public sealed partial class ProblemMapping(IProblemDetailsService problems, ILog
         }
 
         return problem;
+    }
+
+    /// <summary>
+    /// A query or route parameter that is missing or does not bind is named in the framework's message
+    /// ("Required parameter \"string period\" was not provided…", "Failed to bind parameter \"bool? includePredecessors\" from …"):
+    /// the name (ours, never data) and its type come from there; the value sent is not repeated.
+    /// </summary>
+    private static Dictionary<string, string[]>? ParameterProblem(string message)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(message, "^(Required parameter|Failed to bind parameter) \"(?<type>[^\"]*) (?<name>[A-Za-z0-9_]+)\"");
+        if (!match.Success)
+        {
+            return null;
+        }
+
+        var type = match.Groups["type"].Value.TrimEnd('?');
+        if (type.StartsWith("Nullable<", StringComparison.Ordinal))
+        {
+            type = type["Nullable<".Length..].TrimEnd('>');
+        }
+
+        var text = match.Groups[1].Value.StartsWith("Required", StringComparison.Ordinal)
+            ? "Required: this parameter is missing."
+            : type switch
+            {
+                "bool" => "Must be true or false.",
+                "int" or "long" => "Must be a whole number.",
+                "DateTimeOffset" or "DateTime" => "Must be an ISO 8601 date and time, like 2025-06-30T23:59:59Z.",
+                "DateOnly" => "Must be an ISO date, like 2025-06-30.",
+                _ => $"Must be a valid {type}.",
+            };
+        return new Dictionary<string, string[]> { [match.Groups["name"].Value] = [text] };
     }
 
     private static ValidationProblemDetails Validation(IDictionary<string, string[]> errors)

@@ -146,7 +146,8 @@ public sealed class ShapeErrorTests(ApiFactory factory) : IClassFixture<ApiFacto
 
         var response = await s.Admin.GetAsync("/api/insatser");
 
-        await ApiClient.ProblemAsync(response, HttpStatusCode.BadRequest, "bad_request");
+        var problem = await ApiClient.ProblemAsync(response, HttpStatusCode.BadRequest, "validation");
+        Assert.Equal("Required: this parameter is missing.", problem.GetProperty("errors").GetProperty("forbundId")[0].GetString());
         await AssertClean(response);
     }
 

@@ -73,6 +73,9 @@ public sealed class DemoData(IServer server, AuthSettings auth, NpgsqlDataSource
         return started.Task;
     }
 
+    /// <summary>Loads the demo through an HTTP client of a running service (the browser tests use it on their own database).</summary>
+    public static Task LoadThroughAsync(HttpClient http, AuthSettings auth, CancellationToken ct) => new Loader(http, auth, ct).LoadAsync();
+
     private sealed class Loader(HttpClient http, AuthSettings auth, CancellationToken ct)
     {
         private readonly Random _random = new(20240101);
@@ -149,9 +152,13 @@ public sealed class DemoData(IServer server, AuthSettings auth, NpgsqlDataSource
             await PostAsync(admin, $"/api/forbund/{forbund}/members", new { memberId = "region", kind = "region", name = "Region Mellanland", from });
             foreach (var kommun in kommuner)
             {
-                await PostAsync(admin, $"/api/forbund/{forbund}/members", new { memberId = kommun.ToLowerInvariant(), kind = "kommun", name = $"{kommun} kommun", from });
+                await PostAsync(admin, $"/api/forbund/{forbund}/members", new { memberId = MemberId(kommun), kind = "kommun", name = $"{kommun} kommun", from });
             }
         }
+
+        /// <summary>Member ids are ASCII: "Söderby" becomes "soderby".</summary>
+        private static string MemberId(string kommun) =>
+            kommun.ToLowerInvariant().Replace('å', 'a').Replace('ä', 'a').Replace('ö', 'o');
 
         private async Task<string> RegisterInsatsAsync(string admin, string forbund, string name, string[] kommuner, DateOnly start, int min, int max)
         {

@@ -218,6 +218,7 @@ public static class StatisticsEndpoints
                 || (caller.Is(Roles.InsatsManager) && r.Scope == "insats" && caller.Insatser.Contains(r.InsatsId!)));
         var national = caller.IsNational && caller.Is(Roles.NationalReader, Roles.Administrator);
         caller.Require(ownForbund || national, "statistics of this scope");
+        await RequireKnownScopeAsync(db, r, ct);
         var query = new StatisticsQuery(scope, period) { AsOfPosition = r.AsOfPosition, AsOfTime = r.AsOfTime };
         if (r.AsOfPosition is not null && r.AsOfTime is not null)
         {
@@ -225,6 +226,43 @@ public static class StatisticsEndpoints
         }
 
         return new AuthorizedQuery(query, !ownForbund, forbundId);
+    }
+
+    /// <summary>
+    /// An unknown förbund is a 404, and a kommun that is neither a member kommun nor a kommun of an insats of the förbund
+    /// (or of its predecessors, when they are included) is a 400 naming <c>kommun</c>: never a report of zeros.
+    /// </summary>
+    private static async Task RequireKnownScopeAsync(NpgsqlDataSource db, ReportRequest r, CancellationToken ct)
+    {
+        if (r.Scope is not ("forbund" or "kommun"))
+        {
+            return;
+        }
+
+        await using var cmd = Sql.Command(db,
+            """
+            WITH RECURSIVE family (forbund_id) AS (
+                SELECT forbund_id FROM rm_forbund WHERE forbund_id = $1
+                UNION
+                SELECT unnest(f.predecessor_ids) FROM rm_forbund f JOIN family ON f.forbund_id = family.forbund_id WHERE $3)
+            SELECT EXISTS (SELECT 1 FROM family),
+                   $2::text IS NULL
+                   OR EXISTS (SELECT 1 FROM rm_insatser i WHERE i.forbund_id IN (SELECT forbund_id FROM family) AND $2 = ANY (i.kommuner))
+                   OR EXISTS (SELECT 1 FROM rm_forbund_members m WHERE m.forbund_id IN (SELECT forbund_id FROM family) AND m.kind = 'kommun'
+                              AND (m.name = $2 OR m.name = $2 || ' kommun' OR m.member_id = $2))
+            """,
+            r.ForbundId, r.Scope == "kommun" ? r.Kommun : null, r.IncludePredecessors);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        if (!reader.GetBoolean(0))
+        {
+            throw new NotFoundException("The förbund");
+        }
+
+        if (!reader.GetBoolean(1))
+        {
+            throw Invalid("kommun", "Not a kommun of this förbund: use the name of a member kommun or of a kommun its insatser serve (with includePredecessors=true, also its predecessors').");
+        }
     }
 
     /// <summary>

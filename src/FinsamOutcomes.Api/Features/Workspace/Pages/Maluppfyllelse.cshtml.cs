@@ -1,0 +1,29 @@
+using System.Text.Json.Nodes;
+using FinsamOutcomes.Api.Infrastructure;
+using Microsoft.AspNetCore.Mvc;
+
+namespace FinsamOutcomes.Api.Features.Workspace.Pages;
+
+/// <summary>Goal fulfilment per insats: target, value, met / not met / not measurable and why.</summary>
+public sealed class MaluppfyllelseModel(WorkspaceReports reports) : WorkspacePage(reports)
+{
+    [BindProperty(SupportsGet = true)] public string? Period { get; set; }
+
+    public ReportAsk? Ask { get; private set; }
+
+    public JsonNode? Report { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        if (!IsForbundStaff && !Me.Is(Roles.InsatsManager))
+        {
+            return Refuse("förbundets måluppfyllelse");
+        }
+
+        Period ??= Reports.Today.Year.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var insats = Me.Insatser.Order(StringComparer.Ordinal).FirstOrDefault();
+        Ask = IsForbundStaff ? new ReportAsk("forbund", Period, ForbundId: Me.ForbundId) : new ReportAsk("insats", Period, InsatsId: insats);
+        await TryAsync(async () => Report = await Reports.ReportAsync(HttpContext, Ask, ct));
+        return Page();
+    }
+}
