@@ -144,7 +144,7 @@ public static class StatisticsEndpoints
     {
         var exportFormat = ExportFormats.Parse(format);
         var frozen = await LoadFrozenAsync(db, frozenId, ct);
-        RequireFrozenReader(http, frozen);
+        await RequireFrozenReaderAsync(http, db, frozen, ct);
         if (exportFormat == ExportFormat.Json)
         {
             return Results.Ok(frozen);
@@ -161,7 +161,7 @@ public static class StatisticsEndpoints
     {
         var exportFormat = ExportFormats.Parse(format);
         var frozen = await LoadFrozenAsync(db, frozenId, ct);
-        var forbundIds = RequireFrozenReader(http, frozen);
+        var forbundIds = await RequireFrozenReaderAsync(http, db, frozen, ct);
         var request = JsonSerializer.Deserialize<FreezeRequest>(await QueryOfAsync(db, frozenId, ct), Json)!;
         var query = await AuthorizeAsync(http, db, new ReportRequest(request.Scope, request.ForbundId, request.InsatsId, request.Kommun, request.IncludePredecessors, request.Period, null, null), ct);
         var current = await statistics.GetReportAsync(query.Query, ct);
@@ -325,10 +325,15 @@ public static class StatisticsEndpoints
         return (string)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
-    private static IReadOnlyList<string> RequireFrozenReader(HttpContext http, FrozenReport frozen)
+    /// <summary>
+    /// Administrators and analysts of the förbund that froze the report (recorded at freezing, so an insats or kommun
+    /// scope, whose basis names no förbund, is readable by the förbund that froze it), or of a förbund it counts.
+    /// </summary>
+    private static async Task<IReadOnlyList<string>> RequireFrozenReaderAsync(HttpContext http, NpgsqlDataSource db, FrozenReport frozen, CancellationToken ct)
     {
         var forbundIds = frozen.Report["basis"]?["forbundIds"]?.AsArray().Select(n => n!.GetValue<string>()).ToArray() ?? [];
-        var forbundId = frozen.Report["basis"]?["forbundId"]?.GetValue<string>();
+        await using var owner = Sql.Command(db, "SELECT forbund_id FROM stat_frozen_reports WHERE frozen_id = $1", frozen.FrozenId);
+        var forbundId = frozen.Report["basis"]?["forbundId"]?.GetValue<string>() ?? await owner.ExecuteScalarAsync(ct) as string;
         var caller = http.Caller();
         caller.Require(caller.Is(Roles.Administrator, Roles.ForbundAnalyst) && (caller.IsNational || caller.ForbundId == forbundId || forbundIds.Contains(caller.ForbundId)),
             "this frozen report");
