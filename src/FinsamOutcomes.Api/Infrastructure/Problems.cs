@@ -187,6 +187,13 @@ public static class ProblemsSetup
 {
     public const long MaxRequestBodyBytes = 64 * 1024;
 
+    /// <summary>
+    /// The body limit of this request: the endpoint's own (<see cref="Microsoft.AspNetCore.Http.Metadata.IRequestSizeLimitMetadata"/>,
+    /// which routing also applies to Kestrel's limit; the history import's files) or <see cref="MaxRequestBodyBytes"/>.
+    /// </summary>
+    public static long BodyLimit(HttpContext context) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IRequestSizeLimitMetadata>()?.MaxRequestBodySize ?? MaxRequestBodyBytes;
+
     public static void AddFinsamProblems(this WebApplicationBuilder builder)
     {
         // before AddProblemDetails' own writer, which writes nothing when Accept names another type (application/xml, text/plain)
@@ -233,7 +240,7 @@ public static class ProblemsSetup
         app.UseStatusCodePages();
 
         // Kestrel refuses a body over the limit while it is read; a declared one is refused here on any host, for every method
-        app.Use((context, next) => context.Request.ContentLength > MaxRequestBodyBytes
+        app.Use((context, next) => context.Request.ContentLength > BodyLimit(context)
             ? throw new BadHttpRequestException("Request body too large.", StatusCodes.Status413PayloadTooLarge)
             : next(context));
 
