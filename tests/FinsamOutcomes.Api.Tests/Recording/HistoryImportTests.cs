@@ -300,6 +300,22 @@ public sealed class HistoryImportTests(ApiFactory factory) : IClassFixture<ApiFa
         Assert.Equal(before, await CountsAsync(s.ForbundId));
     }
 
+    [Fact]
+    public async Task a_row_refused_after_the_person_was_looked_up_in_the_vault_writes_no_audit_row()
+    {
+        var s = await Scenario.CreateAsync(factory);
+        var person = Good()[0] with { ExitedOn = null, Reason = null, SupportAtExit = null, OccupationAtExit = null };
+        await s.EnrolAsync(personnummer: person.Personnummer, enrolledOn: "2024-01-15");
+        var before = await CountsAsync(s.ForbundId);
+        Assert.Equal("vault 1, audit 1", string.Join(", ", before.Split(", ").Skip(1).Take(2)));
+
+        // the same person, still active in the insats since the live enrolment, in a file with another enrolment date
+        var summary = await ImportAsync(s, CsvBody(Csv([Heading, person.Cells(s.InsatsId)])));
+
+        Assert.Equal(["2 already_active_in_insats"], ProblemRows(summary));
+        Assert.Equal(before, await CountsAsync(s.ForbundId));
+    }
+
     /// <summary>A valid made-up personnummer of someone born in 1950 (73 at enrolment in 2024: outside 16–64).</summary>
     private static string NewOld()
     {
