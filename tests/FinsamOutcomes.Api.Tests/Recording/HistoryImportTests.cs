@@ -179,6 +179,8 @@ public sealed class HistoryImportTests(ApiFactory factory) : IClassFixture<ApiFa
         var live = await Scenario.CreateAsync(factory);
         var livePosition = await RecordOverHttpAsync(live, good);
         Assert.Equal(await FiguresAsync(live, livePosition), await FiguresAsync(s, imported.GetProperty("logPosition").GetInt64()));
+        // participation.imported.v1 is ignored by every projection, never parked as a poison event
+        Assert.Equal(0L, await ScalarAsync(factory, "SELECT count(*) FROM es_dead_letters"));
         AssertNoPersonnummer(string.Join('\n', factory.Logs.Entries), [.. good.Select(g => g.Personnummer).OfType<string>(), wrongCheck]);
     }
 
