@@ -1,5 +1,6 @@
 using FinsamOutcomes.Api.Features;
 using FinsamOutcomes.Api.Features.Demo;
+using FinsamOutcomes.Api.Features.HistoryImport;
 using FinsamOutcomes.Api.Features.Workspace;
 using FinsamOutcomes.Api.Infrastructure;
 
@@ -17,6 +18,11 @@ builder.AddWorkspace();
 builder.AddFinsamOpenApi();
 await builder.AddFinsamDatabaseAsync();
 builder.AddFinsamFeatures();
+if (args is ["import", .. var importArgs])
+{
+    return await HistoryImportCommand.RunAsync(builder, importArgs);
+}
+
 if (loadDemo)
 {
     builder.AddDemoData();

@@ -63,6 +63,7 @@ public static class EventCatalogue
         .. SurveyEventNames.All,
         (typeof(OccupationChanged), "participation.occupation_changed.v1"),
         (typeof(OccupationChangeCorrected), "participation.occupation_change_corrected.v1"),
+        (typeof(ParticipationImported), "participation.imported.v1"),
     ];
 
     /// <summary>

@@ -2,6 +2,7 @@ using FinsamOutcomes.Api.Features.Beredningsgrupper;
 using FinsamOutcomes.Api.Features.Economy;
 using FinsamOutcomes.Api.Features.Forbund;
 using FinsamOutcomes.Api.Features.Gallring;
+using FinsamOutcomes.Api.Features.HistoryImport;
 using FinsamOutcomes.Api.Features.Insatser;
 using FinsamOutcomes.Api.Features.Operations;
 using FinsamOutcomes.Api.Features.Participations;
@@ -35,6 +36,7 @@ public static class Features
         services.AddStatistics();
         services.Configure<StatisticsOptions>(builder.Configuration.GetSection("Statistics"));
         services.AddHostedService<SurveyCatalogueSeeder>();
+        services.AddHistoryImport();
     }
 
     public static void MapFinsamFeatures(this IEndpointRouteBuilder app)
@@ -45,6 +47,7 @@ public static class Features
         api.MapBeredningsgrupper();
         api.MapReferrals();
         api.MapParticipations();
+        api.MapHistoryImport();
         api.MapPeople();
         api.MapGallring();
         api.MapStatistics();

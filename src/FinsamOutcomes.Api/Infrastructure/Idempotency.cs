@@ -38,7 +38,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
         // only a digest of the key is kept, in the stored answers and beside the events: a key is the client's text
         var key = Digest(given);
 
-        var body = await ReadBodyAsync(context.Request, context.RequestAborted);
+        var body = await ReadBodyAsync(context.Request, ProblemsSetup.BodyLimit(context), context.RequestAborted);
         var hash = SHA256.HashData([.. Encoding.UTF8.GetBytes($"{context.Request.Path}{context.Request.QueryString}\n"), .. body]);
         var actor = Caller.From(context.User).Actor;
 
@@ -81,9 +81,9 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
     /// <summary>The form in which a key is kept: SHA-256, hex.</summary>
     public static string Digest(string idempotencyKey) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(idempotencyKey)));
 
-    private static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    private static async Task<byte[]> ReadBodyAsync(HttpRequest request, long limit, CancellationToken ct)
     {
-        if (request.ContentLength > ProblemsSetup.MaxRequestBodyBytes)
+        if (request.ContentLength > limit)
         {
             throw new BadHttpRequestException("Request body too large.", StatusCodes.Status413PayloadTooLarge);
         }
@@ -94,7 +94,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
         while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
         {
             copy.Write(chunk, 0, read);
-            if (copy.Length > ProblemsSetup.MaxRequestBodyBytes)
+            if (copy.Length > limit)
             {
                 throw new BadHttpRequestException("Request body too large.", StatusCodes.Status413PayloadTooLarge);
             }

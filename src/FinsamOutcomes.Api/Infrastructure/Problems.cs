@@ -189,6 +189,13 @@ public static class ProblemsSetup
 {
     public const long MaxRequestBodyBytes = 64 * 1024;
 
+    /// <summary>
+    /// The body limit of this request: the endpoint's own (<see cref="Microsoft.AspNetCore.Http.Metadata.IRequestSizeLimitMetadata"/>,
+    /// which routing also applies to Kestrel's limit; the history import's files) or <see cref="MaxRequestBodyBytes"/>.
+    /// </summary>
+    public static long BodyLimit(HttpContext context) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IRequestSizeLimitMetadata>()?.MaxRequestBodySize ?? MaxRequestBodyBytes;
+
     public static void AddFinsamProblems(this WebApplicationBuilder builder)
     {
         // before AddProblemDetails' own writer, which writes nothing when Accept names another type (application/xml, text/plain)
@@ -234,10 +241,23 @@ public static class ProblemsSetup
         app.UseExceptionHandler();
         app.UseStatusCodePages();
 
-        // Kestrel refuses a body over the limit while it is read; a declared one is refused here on any host, for every method
-        app.Use((context, next) => context.Request.ContentLength > MaxRequestBodyBytes
-            ? throw new BadHttpRequestException("Request body too large.", StatusCodes.Status413PayloadTooLarge)
-            : next(context));
+        // Kestrel refuses a body over the limit while it is read; a declared one is refused here on any host, for every method.
+        // A route with a limit of its own (the history import) gets it for this request from Kestrel too.
+        app.Use((context, next) =>
+        {
+            var limit = BodyLimit(context);
+            if (context.Request.ContentLength > limit)
+            {
+                throw new BadHttpRequestException("Request body too large.", StatusCodes.Status413PayloadTooLarge);
+            }
+
+            if (limit != MaxRequestBodyBytes && context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+            {
+                size.MaxRequestBodySize = limit;
+            }
+
+            return next(context);
+        });
 
         // route values, query values and the headers the API reads: no control characters (bodies are checked by CheckedStringConverter)
         app.Use((context, next) =>

@@ -5,6 +5,9 @@ using FinsamOutcomes.EventStore;
 
 namespace FinsamOutcomes.Api.Infrastructure;
 
+/// <summary>Who writes: the actor recorded beside the events, the key their ids derive from (null: random ids), the correlation id, and If-Match.</summary>
+public sealed record EventWriter(string Actor, string? IdempotencyKey, Guid CorrelationId, long? ExpectedVersion = null);
+
 /// <summary>What a write did: the stream's version (the ETag) and the last log position written.</summary>
 public sealed record WriteOutcome(string StreamId, long Version, long LogPosition, int EventsAppended);
 
@@ -42,6 +45,26 @@ public sealed class StreamCommands(PostgresEventStore store)
             throw new BadRequestHeaderException(428, "This change needs an If-Match header with the version (ETag) you last read.");
         }
 
+        var writer = new EventWriter(Caller.From(http.User).Actor, http.Items[IdempotencyMiddleware.ItemKey] as string, CorrelationId(http), ifMatch);
+        return Done(http, await ExecuteAsync(writer, streamType, streamId, forbundId, initial, evolve, decide, ct, inTransaction));
+    }
+
+    /// <summary>
+    /// The same load–decide–append as a request's, for a writer that is not an HTTP request (the history import, also
+    /// run from the command line): the actor, the key event ids derive from, the correlation id and an expected version.
+    /// </summary>
+    public async Task<WriteOutcome> ExecuteAsync<TState>(
+        EventWriter writer,
+        string streamType,
+        string streamId,
+        string forbundId,
+        TState initial,
+        Func<TState, object, TState> evolve,
+        Func<TState, IReadOnlyList<object>> decide,
+        CancellationToken ct = default,
+        AppendTransactionWork? inTransaction = null)
+    {
+        var ifMatch = writer.ExpectedVersion;
         for (var attempt = 1; ; attempt++)
         {
             var (state, version, lastPosition) = await LoadAsync(streamId, initial, evolve, ct);
@@ -53,18 +76,16 @@ public sealed class StreamCommands(PostgresEventStore store)
             var events = decide(state);
             if (events.Count == 0)
             {
-                return Done(http, new WriteOutcome(streamId, version, lastPosition, 0));
+                return new WriteOutcome(streamId, version, lastPosition, 0);
             }
 
-            var caller = Caller.From(http.User);
-            var key = http.Items[IdempotencyMiddleware.ItemKey] as string;
-            var metadata = new EventMetadata(caller.Actor, CorrelationId(http), null, key);
-            var toAppend = events.Select((e, i) => new EventToAppend(EventId(key, caller.Actor, streamId, i), e, metadata)).ToArray();
+            var metadata = new EventMetadata(writer.Actor, writer.CorrelationId, null, writer.IdempotencyKey);
+            var toAppend = events.Select((e, i) => new EventToAppend(EventId(writer.IdempotencyKey, writer.Actor, streamId, i), e, metadata)).ToArray();
             try
             {
                 var result = await store.AppendAsync(
                     streamId, streamType, forbundId, version == 0 ? ExpectedVersion.NoStream : ExpectedVersion.Exactly(version), toAppend, inTransaction, ct);
-                return Done(http, new WriteOutcome(streamId, result.NextExpectedVersion, result.LastPosition, result.AlreadyAppended ? 0 : events.Count));
+                return new WriteOutcome(streamId, result.NextExpectedVersion, result.LastPosition, result.AlreadyAppended ? 0 : events.Count);
             }
             catch (ConcurrencyConflictException conflict) when (ifMatch is not null)
             {

@@ -55,7 +55,12 @@ public sealed record ParticipationView(
 
 public sealed record ParticipationSummary(string ParticipationId, string ParticipantId, string Status, DateOnly EnrolledOn, DateOnly? ExitedOn);
 
-public sealed record TimelineEntry(long Version, long Position, string EventType, DateOnly? On, DateTimeOffset RecordedAt, string RecordedBy, string? Reason);
+/// <param name="ImportedFrom">For an event recorded by a history import: the file and row it came from (null when recorded live).</param>
+public sealed record TimelineEntry(
+    long Version, long Position, string EventType, DateOnly? On, DateTimeOffset RecordedAt, string RecordedBy, string? Reason, TimelineImport? ImportedFrom = null);
+
+/// <summary>The history file an event came from: its id (a digest of the file), its name and the row.</summary>
+public sealed record TimelineImport(string ImportId, string FileName, int Row);
 
 /// <summary>
 /// POST /api/participations                                   inskrivning (case worker of the insats)
@@ -189,6 +194,9 @@ public static class ParticipationEndpoints
         var row = await LocateAsync(db, participationId, ct);
         RequireCaseWorker(http, row.ForbundId, row.InsatsId);
         var events = await streams.Store.ReadStreamAsync(Stream(participationId), 0, ct);
+        // an import appends its participation.imported event in the same transaction as the facts it recorded
+        var imports = events.Where(e => e.Data is ParticipationImported).GroupBy(e => e.TxId)
+            .ToDictionary(g => g.Key, g => (ParticipationImported)g.First().Data);
         return Results.Ok(events.Select(e =>
         {
             var (on, reason) = e.Data switch
@@ -203,9 +211,11 @@ public static class ParticipationEndpoints
                 ParticipationRegisteredInError x => ((DateOnly?)null, x.CorrectionReason),
                 OccupationChanged x => (x.On, Sql.Name(x.Kind)),
                 OccupationChangeCorrected x => (x.On, x.CorrectionReason),
+                ParticipationImported x => ((DateOnly?)null, x.Outcome),
                 _ => (null, null),
             };
-            return new TimelineEntry(e.Version, e.Position, e.EventType, on, e.RecordedAt, e.Metadata.Actor, reason);
+            var imported = imports.GetValueOrDefault(e.TxId) is { } i ? new TimelineImport(i.ImportId, i.FileName, i.Row) : null;
+            return new TimelineEntry(e.Version, e.Position, e.EventType, on, e.RecordedAt, e.Metadata.Actor, reason, imported);
         }).ToArray());
     }
 
@@ -304,7 +314,7 @@ public static class ParticipationEndpoints
     }
 
     /// <summary>Age at start from the personnummer; an enrolment dated before the birth is the rules' to refuse (invalid_age), not a crash in AgeOn.</summary>
-    private static int ExactAge(Personnummer personnummer, DateOnly enrolledOn) =>
+    internal static int ExactAge(Personnummer personnummer, DateOnly enrolledOn) =>
         enrolledOn >= personnummer.BirthDate ? personnummer.AgeOn(enrolledOn) : -1;
 
     private static async Task<bool> HasIdentifiedParticipationAsync(NpgsqlDataSource db, string participantId, string exceptParticipationId, CancellationToken ct)
@@ -314,7 +324,7 @@ public static class ParticipationEndpoints
         return (long)(await cmd.ExecuteScalarAsync(ct))! > 0;
     }
 
-    private static async Task<bool> IsActiveInInsatsAsync(NpgsqlDataSource db, string participantId, string insatsId, string exceptParticipationId, CancellationToken ct)
+    internal static async Task<bool> IsActiveInInsatsAsync(NpgsqlDataSource db, string participantId, string insatsId, string exceptParticipationId, CancellationToken ct)
     {
         await using var cmd = Sql.Command(db,
             "SELECT count(*) FROM rm_participations WHERE participant_id = $1 AND insats_id = $2 AND status IN ('active', 'paused') AND participation_id <> $3",

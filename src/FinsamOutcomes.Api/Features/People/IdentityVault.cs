@@ -394,6 +394,17 @@ public sealed class IdentityVault
             : personnummer.Normalized;
 
     /// <summary>HMAC of the number under a key derived for the förbund: equal within a förbund, unrelated across förbund.</summary>
+    /// <summary>
+    /// A keyed digest of the person for deriving an id from it (a history import's participation id): HMAC under the lookup
+    /// key, separated from the vault's own lookup hash by its label, so neither the number nor the vault's hash can be read
+    /// or guessed from an id without the key.
+    /// </summary>
+    public byte[] KeyedDigest(string forbundId, Personnummer personnummer, string purpose)
+    {
+        var purposeKey = HMACSHA256.HashData(_lookupKey, Encoding.UTF8.GetBytes($"finsam.identity.{purpose}.v1/{forbundId}"));
+        return HMACSHA256.HashData(purposeKey, Encoding.ASCII.GetBytes(Normalized(personnummer)));
+    }
+
     private byte[] LookupHash(string forbundId, string number)
     {
         var forbundKey = HMACSHA256.HashData(_lookupKey, Encoding.UTF8.GetBytes($"finsam.identity.lookup.v1/{forbundId}"));

@@ -6,9 +6,6 @@ using FinsamOutcomes.Domain.Surveys;
 
 namespace FinsamOutcomes.Api.Features.Surveys;
 
-/// <summary>One problem of an imported file: the row (the heading is row 1, as in a spreadsheet), the column when there is one, a code and a sentence. Never the cell's value.</summary>
-public sealed record ImportProblem(int Row, string? Column, string Code, string Message);
-
 /// <param name="Rows">Data rows in the file.</param>
 /// <param name="Recorded">Responses recorded now (in a dry run: that would be recorded).</param>
 /// <param name="AlreadyPresent">Rows whose response is already recorded with the same answers: they add nothing.</param>
@@ -65,7 +62,7 @@ public static partial class SurveyCsvImport
     {
         var problems = new List<ImportProblem>();
         var good = new List<SurveyResponse>();
-        var records = Parse(text);
+        var records = TabularFile.ParseCsv(text);
         if (records.Count == 0)
         {
             problems.Add(new ImportProblem(1, null, "empty_file", "The file has no heading."));
@@ -222,83 +219,6 @@ public static partial class SurveyCsvImport
     }
 
     private static string Safe(string heading) => heading.Length <= 60 ? heading : heading[..60];
-
-    /// <summary>RFC 4180 records; the separator is the heading's semicolon or comma, whichever occurs more often outside quotes.</summary>
-    public static List<List<string>> Parse(string text)
-    {
-        var firstLine = text.Split('\n', 2)[0];
-        var separator = firstLine.Count(c => c == ';') >= firstLine.Count(c => c == ',') ? ';' : ',';
-        var records = new List<List<string>>();
-        var record = new List<string>();
-        var field = new StringBuilder();
-        var quoted = false;
-        var any = false;
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"')
-                {
-                    field.Append('"');
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    quoted = false;
-                }
-                else
-                {
-                    field.Append(c);
-                }
-
-                continue;
-            }
-
-            switch (c)
-            {
-                case '"' when field.Length == 0:
-                    quoted = true;
-                    any = true;
-                    break;
-                case '\r':
-                    break;
-                case '\n':
-                    record.Add(field.ToString());
-                    field.Clear();
-                    if (record.Count > 1 || record[0].Length > 0 || any)
-                    {
-                        records.Add(record);
-                    }
-
-                    record = [];
-                    any = false;
-                    break;
-                default:
-                    if (c == separator)
-                    {
-                        record.Add(field.ToString());
-                        field.Clear();
-                        any = true;
-                    }
-                    else
-                    {
-                        field.Append(c);
-                        any = true;
-                    }
-
-                    break;
-            }
-        }
-
-        if (field.Length > 0 || record.Count > 0 || any)
-        {
-            record.Add(field.ToString());
-            records.Add(record);
-        }
-
-        return records;
-    }
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")]
     private static partial Regex Identifier();

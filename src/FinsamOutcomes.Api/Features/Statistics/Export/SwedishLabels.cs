@@ -179,6 +179,24 @@ public static class SwedishLabels
         return list.TryGetValue(code, out var label) ? label : code == "total" ? "Totalt" : code;
     }
 
+    /// <summary>
+    /// The code whose Swedish name (in the list of <paramref name="context"/>, as in <see cref="Code"/>) is <paramref name="label"/>,
+    /// ignoring case; null when none is. An import reads the names the exports write.
+    /// </summary>
+    public static string? CodeOf(string context, string label)
+    {
+        var list = context switch
+        {
+            "occupation" => Occupation,
+            "meansOfSupport" => Support,
+            "receivedByParty" => Party,
+            "educationAtStart" => Education,
+            "byGender" => Gender,
+            _ => Misc,
+        };
+        return list.FirstOrDefault(p => p.Key != "total" && string.Equals(p.Value, label.Trim(), StringComparison.OrdinalIgnoreCase)).Key;
+    }
+
     /// <summary>Goal metrics whose value is a percentage; the others are counts.</summary>
     public static bool IsShareMetric(string? metric) => metric is not null && metric.StartsWith("share_", StringComparison.Ordinal);
 }
