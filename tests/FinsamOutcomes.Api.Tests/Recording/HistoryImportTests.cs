@@ -413,6 +413,23 @@ public sealed class HistoryImportTests(ApiFactory factory) : IClassFixture<ApiFa
             Assert.Equal(1, await HistoryImportCommand.RunAsync(factory.Services, ["--forbund", s.ForbundId, "--file", path, "--actor", "cli-test", "--dry-run"], again, CancellationToken.None));
             Assert.Contains("recorded 0, corrected 0, already present 120, refused 1.", again.ToString(), StringComparison.Ordinal);
             Assert.Equal(2, await HistoryImportCommand.RunAsync(factory.Services, ["--forbund", s.ForbundId], new StringWriter(), CancellationToken.None));
+
+            // the file's name goes into every imported event: a file named by a personnummer is refused whole, unnamed
+            var named = Path.Combine(Path.GetTempPath(), "historik-19810716-7630.csv");
+            File.Copy(path, named, overwrite: true);
+            try
+            {
+                var refused = new StringWriter();
+                var before = await ScalarAsync(factory, "SELECT count(*) FROM es_events WHERE forbund_id = $1", s.ForbundId);
+                Assert.Equal(2, await HistoryImportCommand.RunAsync(factory.Services, ["--forbund", s.ForbundId, "--file", named, "--actor", "cli-test"], refused, CancellationToken.None));
+                Assert.StartsWith("fileName: ", refused.ToString(), StringComparison.Ordinal);
+                Assert.DoesNotContain("810716", refused.ToString(), StringComparison.Ordinal);
+                Assert.Equal(before, await ScalarAsync(factory, "SELECT count(*) FROM es_events WHERE forbund_id = $1", s.ForbundId));
+            }
+            finally
+            {
+                File.Delete(named);
+            }
         }
         finally
         {

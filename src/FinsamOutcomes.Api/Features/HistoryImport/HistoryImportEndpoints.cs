@@ -30,10 +30,6 @@ public static class HistoryImportEndpoints
         var caller = http.Caller();
         caller.Require(caller.Is(Roles.CaseWorker) && caller.ForbundId == forbundId, "participants of this förbund's insatser");
         var name = string.IsNullOrWhiteSpace(fileName) ? "import" : fileName.Trim();
-        if (name.Length > 200 || InputRules.HasForbiddenCharacter(name, allowLineBreaks: false))
-        {
-            throw HistoryFile.Invalid("query.fileName", "A file name of at most 200 characters.");
-        }
 
         var mapping = HistoryFile.Mapping(map ?? []);
         using var buffer = new MemoryStream();

@@ -66,6 +66,12 @@ public sealed class HistoryImporter(StreamCommands streams, NpgsqlDataSource db,
 
     public async Task<HistoryImportSummary> ImportAsync(HistoryImportRequest r, Action<int, int>? progress, CancellationToken ct)
     {
+        // the file name goes into every imported event: checked here for the API and the command line alike
+        if (r.FileName.Length > 200 || InputRules.HasForbiddenCharacter(r.FileName, allowLineBreaks: false) || !PersonnummerGate.IsClean(r.FileName))
+        {
+            throw HistoryFile.Invalid("fileName", "A file name of at most 200 characters, without control characters or a personnummer.");
+        }
+
         var today = time.Today();
         var sheet = HistoryFile.Read(HistoryFile.ReadCells(r.Content), r.Mapping, today, r.MaxRows);
         var run = new Run(this, r, AccountingImport.ImportId(r.Content), today, await ReferralEndpoints.PredecessorsAsync(_db, r.ForbundId, ct));
