@@ -1,4 +1,9 @@
+using System.Globalization;
 using System.Net.Http.Headers;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml;
+using DocumentFormat.OpenXml.Spreadsheet;
+using Scenario = FinsamOutcomes.Api.Tests.Infrastructure.Scenario;
 using FinsamOutcomes.Api.Features.Economy;
 using FinsamOutcomes.Api.Tests.Infrastructure;
 
@@ -16,7 +21,7 @@ public sealed class XlsxImportTests(ApiFactory factory) : IClassFixture<ApiFacto
         {
             mappings = new object[] { new { costCentre = "100 Kansli", type = "administration" }, new { costCentre = "210", type = "insats_cost", insatsId = s.InsatsId } },
         }));
-        var workbook = XlsxWriter.Write("Huvudbok",
+        var workbook = AccountingExport(
         [
             new object?[] { "Konto", "Period", "Belopp", "Kostnadsställe" },
             new object?[] { "6420", "2025-05", 50_000.25m, "100 Kansli" },
@@ -51,5 +56,27 @@ public sealed class XlsxImportTests(ApiFactory factory) : IClassFixture<ApiFacto
         var body = new ByteArrayContent([(byte)'P', (byte)'K', 3, 4, 0, 0, 1, 2, 3]);
         body.Headers.ContentType = new MediaTypeHeaderValue(AccountingImport.XlsxContentType);
         await ApiClient.ProblemAsync(await s.Admin.PostAsync($"/api/economy/{s.ForbundId}/2025/imports?dryRun=true", body), System.Net.HttpStatusCode.BadRequest, "validation");
+    }
+
+    /// <summary>An accounting system's export: one worksheet, the header in row 1, numbers as number cells, text inline.</summary>
+    private static byte[] AccountingExport(IReadOnlyList<IReadOnlyList<object?>> rows)
+    {
+        using var stream = new MemoryStream();
+        using (var document = SpreadsheetDocument.Create(stream, SpreadsheetDocumentType.Workbook))
+        {
+            var workbook = document.AddWorkbookPart();
+            workbook.Workbook = new Workbook();
+            var sheet = workbook.AddNewPart<WorksheetPart>();
+            sheet.Worksheet = new Worksheet(new SheetData(rows.Select(values => new Row(values.Select(value => value switch
+            {
+                decimal d => new Cell { DataType = CellValues.Number, CellValue = new CellValue(d) },
+                int i => new Cell { DataType = CellValues.Number, CellValue = new CellValue(i) },
+                _ => new Cell { DataType = CellValues.InlineString, InlineString = new InlineString(new Text(Convert.ToString(value, CultureInfo.InvariantCulture) ?? "")) },
+            })))));
+            workbook.Workbook.AppendChild(new Sheets()).Append(new Sheet { Id = workbook.GetIdOfPart(sheet), SheetId = 1, Name = "Huvudbok" });
+            workbook.Workbook.Save();
+        }
+
+        return stream.ToArray();
     }
 }
