@@ -136,9 +136,10 @@ public sealed partial class EvidencePagesTests(WorkspaceFactory factory) : IClas
         Assert.Equal("/api/economy/compilation/2025", compiled.Answers.Single().Key);
         var rows = compiled.Answers.Single().Value["forbund"]!.AsArray();
         Assert.Equal(rows.Count, await national.Locator("#sammanstallning + div tbody tr").CountAsync());
-        Assert.True(rows.Count >= 1 && compiled.Count >= rows.Count * 9, $"{rows.Count} rows, {compiled.Count} figures");
+        Assert.True(rows.Count >= 1 && compiled.Count == rows.Count * 11, $"{rows.Count} rows, {compiled.Count} figures");
         var alvdalen = national.Locator("#sammanstallning + div tbody tr", new() { HasText = "Samordningsförbundet Älvdalen" });
         Assert.Equal("652", (await alvdalen.Locator("td").Nth(9).TextContentAsync())!.Trim());
+        Assert.Equal("36,3 % (1 452 av 4 000 tkr)", (await alvdalen.Locator("td").Nth(7).InnerTextAsync()).Replace('\u00a0', ' ').Trim());
         Assert.Equal(200, (await national.Context.APIRequest.GetAsync("/api/economy/compilation/2025?format=xlsx")).Status);
         await WorkspaceBrowserTests.AccessibleAsync(national);
         await WorkspaceBrowserTests.ShotAsync(national, "ekonomi-sammanstallning-2025");
@@ -148,7 +149,7 @@ public sealed partial class EvidencePagesTests(WorkspaceFactory factory) : IClas
         var before = await ApiFigures.CheckAsync(factory, national, Roles.NationalReader, "*");
         var rows2024 = before.Answers.Single().Value["forbund"]!.AsArray();
         var predecessors = rows2024.Where(r => r!["forbundId"]!.GetValue<string>() is "norrdalen" or "sodermo").ToDictionary(r => r!["forbundId"]!.GetValue<string>(), r => r!);
-        Assert.Equal(9 * rows2024.Count, before.Count);
+        Assert.Equal(11 * rows2024.Count, before.Count);
         // Norrdalen: 1 800 000 in contributions, ceiling 360 000; closing 300 000 + 68 998,50 = 368 998,50, so 8 998,50 above it
         Assert.Equal((368_998.50m, 360_000m, 8_998.50m, false), (predecessors["norrdalen"]["closingEquity"]!.GetValue<decimal>(), predecessors["norrdalen"]["ceiling"]!.GetValue<decimal>(),
             predecessors["norrdalen"]["aboveCeiling"]!.GetValue<decimal>(), predecessors["norrdalen"]["withinRecommendation"]!.GetValue<bool>()));

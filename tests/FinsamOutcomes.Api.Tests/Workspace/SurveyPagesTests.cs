@@ -40,6 +40,36 @@ public sealed partial class EvidencePagesTests
         await WorkspaceBrowserTests.AccessibleAsync(page);
         await WorkspaceBrowserTests.ShotAsync(page, "enkater-2025-forbund");
 
+        // Måluppfyllelse lists the survey goals beside the participant goals, as the statistics report's surveyGoals
+        await page.GotoAsync("/arbetsyta/maluppfyllelse?period=2025");
+        JsonNode statistics;
+        using (var analystApi = factory.Api(Roles.ForbundAnalyst, Forbund))
+        {
+            statistics = JsonNode.Parse(await analystApi.GetStringAsync(new Uri($"/api/statistics/report?scope=forbund&forbundId={Forbund}&period=2025", UriKind.Relative)))!;
+        }
+
+        var surveyGoals = statistics["surveyGoals"]!.AsArray();
+        Assert.Equal(2, surveyGoals.Count);
+        Assert.True(JsonNode.DeepEquals(report["goals"], surveyGoals), "the statistics report's surveyGoals are the survey report's goals");
+        Assert.True(await page.Locator("tbody tr:not([data-survey-goal])").CountAsync() > 0, "the participant goals are there too");
+        foreach (var goal in surveyGoals)
+        {
+            var row = page.Locator($"tr[data-survey-goal='{goal!["goalId"]}']");
+            var share = goal["share"]!;
+            await Assertions.Expect(row.Locator("td.n")).ToHaveTextAsync(
+                $"{share["value"]!.GetValue<decimal>().ToString("0.0", System.Globalization.CultureInfo.GetCultureInfo("sv-SE"))} % ({share["numerator"]} av {share["denominator"]})");
+            await Assertions.Expect(row.Locator($"td.{goal["status"]}")).ToHaveCountAsync(1);
+        }
+
+        await Assertions.Expect(page.Locator("tr[data-survey-goal='stod-ja-70'] td.met")).ToHaveTextAsync("Uppfyllt");
+        await Assertions.Expect(page.Locator("tr[data-survey-goal='samverkan-80'] td.not_met")).ToHaveTextAsync("Ej uppfyllt");
+        await WorkspaceBrowserTests.AccessibleAsync(page);
+        await WorkspaceBrowserTests.ShotAsync(page, "maluppfyllelse-med-enkatmal-2025");
+        await page.GotoAsync("/arbetsyta/maluppfyllelse?period=2026");
+        await Assertions.Expect(page.Locator("tr[data-survey-goal] td.not_measurable")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.Locator("tr[data-survey-goal='stod-ja-70'] td.not_measurable")).ToHaveTextAsync("Går inte att mäta: ingen enkätomgång under perioden");
+        await page.GotoAsync("/arbetsyta/enkater?period=2025");
+
         // one insats, chosen in the form
         var youth = report["rounds"]!.AsArray().Single(r => r!["roundId"]!.GetValue<string>() == "demo-unga-2025")!["insatsId"]!.GetValue<string>();
         await page.Locator("#insatsId").SelectOptionAsync(youth);

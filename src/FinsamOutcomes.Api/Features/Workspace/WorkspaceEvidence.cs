@@ -116,9 +116,15 @@ public static class EvidenceFigures
     public static HtmlString MoneyShare(JsonNode report, string path) =>
         new($"{Num(report, path + ".percent")}&nbsp;% <span class=\"counts\">({Tkr(report, path + ".numerator")} av {Tkr(report, path + ".denominator")} tkr)</span>");
 
-    /// <summary>A survey share: "72,1 % (31 av 43)".</summary>
-    public static HtmlString SurveyShare(JsonNode report, string path, bool suppressed) =>
-        new($"{Num(report, path + ".value", suppressed)}&nbsp;% <span class=\"counts\">({Num(report, path + ".numerator", suppressed)} av {Num(report, path + ".denominator", suppressed)})</span>");
+    /// <summary>A survey share: "72,1 % (31 av 43)"; a share of nothing (0 av 0) is "–", not suppressed.</summary>
+    public static HtmlString SurveyShare(JsonNode report, string path, bool suppressed)
+    {
+        var hidden = suppressed && !OfNothing(report, path);
+        return new($"{Num(report, path + ".value", hidden)}&nbsp;% <span class=\"counts\">({Num(report, path + ".numerator", hidden)} av {Num(report, path + ".denominator", hidden)})</span>");
+    }
+
+    /// <summary>True when the share at the path has the denominator 0.</summary>
+    public static bool OfNothing(JsonNode report, string sharePath) => Sv.Decimal(Sv.At(report, sharePath + ".denominator")) == 0;
 
     public static int Year(string? year, DateOnly today) =>
         int.TryParse(year, NumberStyles.None, CultureInfo.InvariantCulture, out var y) ? y : today.Year;
