@@ -329,8 +329,11 @@ public sealed class EconomyYearTests(ApiFactory factory) : IClassFixture<ApiFact
         var xlsx = await s.Admin.GetAsync($"{y.Base}/uppfoljning-finsam?format=xlsx");
         Assert.Equal(HttpStatusCode.OK, xlsx.StatusCode);
         var rows = FinsamOutcomes.Api.Features.Economy.XlsxReader.Read(await xlsx.Content.ReadAsByteArrayAsync());
-        Assert.Equal("Tilldelade medel", rows[1][0]);
-        Assert.Equal("4000000", rows[1][8]);
+        // the shared writer's table layout: the title, the headings, the rows
+        Assert.Equal(["Uppföljning Finsam"], rows[0]);
+        Assert.Equal("Avsnitt", rows[1][0]);
+        Assert.Equal("Tilldelade medel", rows[2][0]);
+        Assert.Equal("4000000", rows[2][8]);
 
         var national = ApiClient.As(factory, Roles.NationalReader, "*", actor: "national-reader");
         var compilation = await national.GetOkAsync("/api/economy/compilation/2025");
@@ -348,8 +351,11 @@ public sealed class EconomyYearTests(ApiFactory factory) : IClassFixture<ApiFact
         var compilationXlsx = FinsamOutcomes.Api.Features.Economy.XlsxReader.Read(await (await national.GetAsync("/api/economy/compilation/2025?format=xlsx")).Content.ReadAsByteArrayAsync());
         var mineXlsx = compilationXlsx.Single(r => r.Length > 0 && r[0] == s.ForbundId);
         Assert.Equal(["4000000", "1979999.5", "800000", "1179999.5"], new[] { mineXlsx[2], mineXlsx[8], mineXlsx[10], mineXlsx[11] });
-        var reportXlsx = FinsamOutcomes.Api.Features.Economy.XlsxReader.Read(await (await s.Admin.GetAsync($"{y.Base}/report?format=xlsx")).Content.ReadAsByteArrayAsync());
+        var reportBytes = await (await s.Admin.GetAsync($"{y.Base}/report?format=xlsx")).Content.ReadAsByteArrayAsync();
+        var reportXlsx = FinsamOutcomes.Api.Features.Economy.XlsxReader.Read(reportBytes);
         Assert.Equal("1179999.5", reportXlsx.Single(r => r.Length > 2 && r[2] == "above_ceiling")[4]);
+        // kronor are number cells formatted 0.00 (built-in format 2), tkr whole numbers (format 1), percentages 0.0
+        Assert.Equal(((uint)2, (uint)1, "0.0"), XlsxFormats(reportBytes, "ceiling", 4, 11, 8));
 
         var reportCsv = await s.Admin.GetAsync($"{y.Base}/report?format=csv");
         var text = await reportCsv.Content.ReadAsStringAsync();
@@ -444,5 +450,18 @@ public sealed class EconomyYearTests(ApiFactory factory) : IClassFixture<ApiFact
         public ByteArrayContentWithType(byte[] bytes, string type)
             : base(bytes) => Headers.ContentType = new MediaTypeHeaderValue(type);
     }
-}
 
+    /// <summary>The number formats of three cells of the row whose column C holds <paramref name="key"/>: ids of two, the format code of the third.</summary>
+    private static (uint, uint, string) XlsxFormats(byte[] xlsx, string key, int first, int second, int third)
+    {
+        using var document = DocumentFormat.OpenXml.Packaging.SpreadsheetDocument.Open(new MemoryStream(xlsx), false);
+        var workbook = document.WorkbookPart!;
+        var formats = workbook.WorkbookStylesPart!.Stylesheet.CellFormats!.Elements<DocumentFormat.OpenXml.Spreadsheet.CellFormat>().ToArray();
+        var codes = workbook.WorkbookStylesPart.Stylesheet.NumberingFormats!.Elements<DocumentFormat.OpenXml.Spreadsheet.NumberingFormat>()
+            .ToDictionary(n => n.NumberFormatId!.Value, n => n.FormatCode!.Value!);
+        var row = workbook.WorksheetParts.Single().Worksheet.Descendants<DocumentFormat.OpenXml.Spreadsheet.Row>()
+            .Single(r => r.Elements<DocumentFormat.OpenXml.Spreadsheet.Cell>().ElementAtOrDefault(2)?.InnerText == key).Elements<DocumentFormat.OpenXml.Spreadsheet.Cell>().ToArray();
+        uint Format(int column) => formats[(int)row[column].StyleIndex!.Value].NumberFormatId!.Value;
+        return (Format(first), Format(second), codes[Format(third)]);
+    }
+}

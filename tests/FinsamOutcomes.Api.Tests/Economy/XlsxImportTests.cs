@@ -16,7 +16,7 @@ public sealed class XlsxImportTests(ApiFactory factory) : IClassFixture<ApiFacto
         {
             mappings = new object[] { new { costCentre = "100 Kansli", type = "administration" }, new { costCentre = "210", type = "insats_cost", insatsId = s.InsatsId } },
         }));
-        var workbook = XlsxWriter.Write("Huvudbok",
+        var workbook = TestWorkbook.Write("Huvudbok",
         [
             new object?[] { "Konto", "Period", "Belopp", "Kostnadsställe" },
             new object?[] { "6420", "2025-05", 50_000.25m, "100 Kansli" },

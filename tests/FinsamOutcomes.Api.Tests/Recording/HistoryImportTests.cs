@@ -193,7 +193,7 @@ public sealed class HistoryImportTests(ApiFactory factory) : IClassFixture<ApiFa
         rows.AddRange(good.Select(g => (IReadOnlyList<object?>)g.Cells(s.InsatsId).Select((c, i) => (object?)(i == 4 && c.Length > 0 ? int.Parse(c, System.Globalization.CultureInfo.InvariantCulture) : c)).ToArray()));
         // the second row's enrolment as Excel stores a date: day 45352 is 2024-03-01
         ((object?[])rows[2])[1] = 45352;
-        var body = new ByteArrayContent(XlsxWriter.Write("Deltagare", rows));
+        var body = new ByteArrayContent(TestWorkbook.Write("Deltagare", rows));
         body.Headers.ContentType = new MediaTypeHeaderValue(AccountingImport.XlsxContentType);
 
         var imported = await ImportAsync(s, body);

@@ -9,10 +9,10 @@ namespace FinsamOutcomes.Api.Tests.Surveys;
 /// <summary>Indicator surveys over HTTP on a real PostgreSQL: rounds recorded both ways, figures, goals, suppression, CSV import, the fixed catalogue.</summary>
 public sealed class SurveyTests(ApiFactory factory) : IClassFixture<ApiFactory>
 {
-    private const string During = "deltagare-under";
+    internal const string During = "deltagare-under";
 
     /// <summary>The worked example of docs/surveys.md: sent to 20, 16 answered; q1 Ja 12, Nej 2, Delvis 2; q2 6/5/3/1 (one left it blank); q3 Ja 10, Delvis 4, Nej 2.</summary>
-    private static readonly (string Question, string Option, int Count)[] Example =
+    internal static readonly (string Question, string Option, int Count)[] Example =
     [
         ("q1", "ja", 12), ("q1", "nej", 2), ("q1", "delvis", 2),
         ("q2", "stammer_helt", 6), ("q2", "stammer_ganska_bra", 5), ("q2", "stammer_ganska_daligt", 3), ("q2", "stammer_inte_alls", 1),
@@ -314,7 +314,7 @@ public sealed class SurveyTests(ApiFactory factory) : IClassFixture<ApiFactory>
             HttpStatusCode.Forbidden, "forbidden");
     }
 
-    private static async Task<string> OpenRoundAsync(ApiClient client, string forbundId, string? insatsId, string surveyId, string from, string to, int sent)
+    internal static async Task<string> OpenRoundAsync(ApiClient client, string forbundId, string? insatsId, string surveyId, string from, string to, int sent)
     {
         var body = await client.PostOkAsync("/api/surveys/rounds", new { surveyId, forbundId, insatsId, periodFrom = from, periodTo = to, sent });
         return body.GetProperty("id").GetString()!;
@@ -358,7 +358,7 @@ public sealed class SurveyTests(ApiFactory factory) : IClassFixture<ApiFactory>
     private static JsonElement Question(JsonElement survey, string questionId) =>
         survey.GetProperty("questions").EnumerateArray().Single(q => q.GetProperty("questionId").GetString() == questionId);
 
-    private static (int, int, decimal) ShareOf(JsonElement share) =>
+    internal static (int, int, decimal) ShareOf(JsonElement share) =>
         (share.GetProperty("numerator").GetInt32(), share.GetProperty("denominator").GetInt32(), share.GetProperty("value").GetDecimal());
 
     private static (string, int?)[] Counts(JsonElement question) =>
@@ -366,7 +366,7 @@ public sealed class SurveyTests(ApiFactory factory) : IClassFixture<ApiFactory>
             .Select(o => (o.GetProperty("code").GetString()!, o.GetProperty("count").ValueKind == JsonValueKind.Null ? (int?)null : o.GetProperty("count").GetInt32()))
             .ToArray();
 
-    private static async Task Goal(ApiClient client, Scenario s, string goalId, object body) =>
+    internal static async Task Goal(ApiClient client, Scenario s, string goalId, object body) =>
         await OkAsync(await client.PutAsync($"/api/surveys/goals/{s.ForbundId}/{goalId}", body));
 
     private static async Task<JsonElement> ImportAsync(ApiClient client, string roundId, string csv, bool dryRun)

@@ -257,24 +257,7 @@ public sealed class WorkspaceBrowserTests(WorkspaceFactory factory) : IClassFixt
         Assert.Equal("2025-H1", Parameter("period")["example"]!.GetValue<string>());
     }
 
-    private async Task<IPage> SignInAsync(string role, string forbund, params string[] insatser)
-    {
-        var context = await factory.Browser.NewContextAsync(new() { BaseURL = factory.BaseAddress, Locale = "sv-SE", ViewportSize = new() { Width = 1280, Height = 900 } });
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(30_000);
-        await page.GotoAsync("/logga-in");
-        await page.Locator("#role").SelectOptionAsync(role);
-        await page.Locator("#forbund").SelectOptionAsync(forbund);
-        if (insatser.Length > 0)
-        {
-            await page.Locator("#insatser").SelectOptionAsync(insatser);
-        }
-
-        await page.Locator("#actor").FillAsync($"test-{role}");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Logga in" }).ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/logga-in", StringComparison.Ordinal));
-        return page;
-    }
+    private Task<IPage> SignInAsync(string role, string forbund, params string[] insatser) => factory.SignInAsync(role, forbund, insatser);
 
     /// <summary>
     /// Every element with data-figure on the page, compared with the figure at that path in the report JSON the API
@@ -336,7 +319,7 @@ public sealed class WorkspaceBrowserTests(WorkspaceFactory factory) : IClassFixt
     }
 
     /// <summary>Basic accessibility: one h1, every control labelled, text contrast at least 4.5:1 against its background.</summary>
-    private static async Task AccessibleAsync(IPage page)
+    internal static async Task AccessibleAsync(IPage page)
     {
         var problems = await page.EvaluateAsync<string[]>(
             """
@@ -364,7 +347,7 @@ public sealed class WorkspaceBrowserTests(WorkspaceFactory factory) : IClassFixt
         Assert.True(problems.Length == 0, $"{page.Url}: {string.Join("; ", problems)}");
     }
 
-    private static Task ShotAsync(IPage page, string name) =>
+    internal static Task ShotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new() { Path = Path.Combine(WorkspaceFactory.ScreenshotFolder, $"{name}.png"), FullPage = true });
 }
 

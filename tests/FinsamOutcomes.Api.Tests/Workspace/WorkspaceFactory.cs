@@ -69,6 +69,26 @@ public sealed class WorkspaceFactory : ApiFactory
         return http;
     }
 
+    /// <summary>A new browser context signed in through the development sign-in page as a role, förbund and insatser.</summary>
+    public async Task<IPage> SignInAsync(string role, string forbund, params string[] insatser)
+    {
+        var context = await Browser.NewContextAsync(new() { BaseURL = BaseAddress, Locale = "sv-SE", ViewportSize = new() { Width = 1280, Height = 900 } });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(30_000);
+        await page.GotoAsync("/logga-in");
+        await page.Locator("#role").SelectOptionAsync(role);
+        await page.Locator("#forbund").SelectOptionAsync(forbund);
+        if (insatser.Length > 0)
+        {
+            await page.Locator("#insatser").SelectOptionAsync(insatser);
+        }
+
+        await page.Locator("#actor").FillAsync($"test-{role}");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Logga in" }).ClickAsync();
+        await page.WaitForURLAsync(url => !url.Contains("/logga-in", StringComparison.Ordinal));
+        return page;
+    }
+
     public async Task<IReadOnlyList<string>> IndividualInsatserAsync(string forbundId)
     {
         await using var connection = new NpgsqlConnection(ConnectionString);

@@ -13,7 +13,7 @@ namespace FinsamOutcomes.Api.Features.Demo;
 /// förbund through its own HTTP API (the same write path as every client): kommuner, individual and
 /// head-count insatser with goals, a beredningsgrupp, referrals with every kind of decision, three years
 /// of participations with activities, pauses, exits of every kind and a correction, and a merger of two
-/// smaller förbund into it. Every person is made up; the numbers are drawn from a fixed seed, so two
+/// smaller förbund into it; Älvdalen's economy for 2025 (closed) and 2026, and indicator surveys with goals. Every person is made up; the numbers are drawn from a fixed seed, so two
 /// loads give the same data. Development only; skipped when the database already holds the demo.
 /// </summary>
 public static class DemoDataSetup
@@ -100,6 +100,8 @@ public sealed class DemoData(IServer server, AuthSettings auth, NpgsqlDataSource
                 {
                     await PersonAsync(caseWorker, null, null, insats, Date(new DateOnly(2024, 1, 1), new DateOnly(2024, 11, 30)), 18, 64, new DateOnly(2024, 12, 31));
                 }
+
+                await PredecessorEconomyAsync(admin, id, insats, id == "norrdalen" ? "norrby" : "soderby", id == "norrdalen" ? 1.0m : 1.6m, id == "norrdalen" ? 300_000m : 250_000m);
             }
 
             await PostAsync(national, "/api/forbund/mergers", new { successorId = ForbundId, name = "Samordningsförbundet Älvdalen", predecessorIds = new[] { "norrdalen", "sodermo" }, on = "2025-01-01" });
@@ -143,6 +145,126 @@ public sealed class DemoData(IServer server, AuthSettings auth, NpgsqlDataSource
                     on = month, title = "Utbildningsdag", women = _random.Next(5, 25), men = _random.Next(2, 12), nonBinary = _random.Next(0, 2), notStated = _random.Next(0, 3),
                 });
             }
+
+            await EconomyAsync(alvAdmin, team, youth, courseId);
+            await SurveysAsync(alvAdmin, team, youth);
+        }
+
+        /// <summary>
+        /// Älvdalen's economy: 2025 recorded in full and closed (contributions per member, ESF income, a budget and its revision,
+        /// monthly outcomes, opening eget kapital), 2026 budgeted with outcomes through October and not yet closed.
+        /// </summary>
+        private async Task EconomyAsync(string admin, string team, string youth, string course)
+        {
+            var f = ForbundId;
+            foreach (var (year, scale) in new[] { (2025, 1.00m), (2026, 1.03m) })
+            {
+                var b = $"/api/economy/{f}/{year}";
+                foreach (var (member, amount) in new[] { ("fk", 2_000_000m), ("region", 1_000_000m), ("norrby", 450_000m), ("soderby", 350_000m), ("alvby", 200_000m) })
+                {
+                    await SendAsync(HttpMethod.Put, admin, $"{b}/contributions/{member}", new { amount = amount * scale });
+                }
+
+                await SendAsync(HttpMethod.Put, admin, $"{b}/other-income/esf-unga", new { source = "ESF", description = "ESF-projekt Unga vuxna", amount = 250_000m, insatsId = youth });
+                object[] Lines(decimal teamBudget) =>
+                [
+                    new { type = "member_contributions", insatsId = (string?)null, description = "Medlemsbidrag", amount = 4_000_000m * scale },
+                    new { type = "other_income", insatsId = (string?)null, description = "ESF", amount = 250_000m },
+                    new { type = "administration", insatsId = (string?)null, description = "Kansli, styrelse, revision", amount = 650_000m * scale },
+                    new { type = "insats_cost", insatsId = (string?)team, description = "Samverkansteamet", amount = teamBudget * scale, plannedParticipants = 120 },
+                    new { type = "insats_cost", insatsId = (string?)youth, description = "Unga vuxna 16–29", amount = 900_000m * scale, plannedParticipants = 40 },
+                    new { type = "esf_insats_cost", insatsId = (string?)youth, description = "ESF-del", amount = 250_000m },
+                    new { type = "insats_cost", insatsId = (string?)course, description = "Utbildningsdagar", amount = 150_000m * scale },
+                ];
+                await PostAsync(admin, $"{b}/budget", new { adoptedOn = $"{year - 1}-11-20", reason = $"Styrelsen antog budget {year}", lines = Lines(2_400_000m) });
+                if (year == 2025)
+                {
+                    await PostAsync(admin, $"{b}/budget", new { adoptedOn = "2025-06-10", reason = "Reviderad budget: teamet utökas", lines = Lines(2_550_000m) });
+                    await SendAsync(HttpMethod.Put, admin, $"{b}/opening-equity", new { amount = 1_450_000m });
+                }
+
+                for (var month = 1; month <= (year == 2025 ? 12 : 10); month++)
+                {
+                    var summer = month is 7 ? 0.4m : 1m;
+                    await PostAsync(admin, $"{b}/outcomes", new { month, type = "administration", account = "6420", description = "Kansli", amount = Math.Round((51_000m + month * 420m) * scale, 2) });
+                    await PostAsync(admin, $"{b}/outcomes", new { month, type = "insats_cost", insatsId = team, account = "5410", description = "Lön team", amount = Math.Round((205_000m + month * 1_150.50m) * summer * scale, 2) });
+                    await PostAsync(admin, $"{b}/outcomes", new { month, type = "insats_cost", insatsId = youth, account = "5410", description = "Lön Unga vuxna", amount = Math.Round(71_500m * summer * scale, 2) });
+                    await PostAsync(admin, $"{b}/outcomes", new { month, type = "esf_insats_cost", insatsId = youth, account = "5411", description = "ESF-del", amount = 19_000m });
+                }
+
+                for (var tertial = 1; tertial <= (year == 2025 ? 3 : 2); tertial++)
+                {
+                    await PostAsync(admin, $"{b}/outcomes", new { tertial, type = "insats_cost", insatsId = course, account = "4010", description = "Utbildningsdagar", amount = 46_000m * scale });
+                }
+
+                if (year == 2025)
+                {
+                    await PostAsync(admin, $"{b}/close", new { closedOn = "2026-02-20" });
+                }
+            }
+        }
+
+        /// <summary>A predecessor's last year, 2024, closed: so the national compilation of 2024 has a row per förbund.</summary>
+        private async Task PredecessorEconomyAsync(string admin, string forbund, string insats, string kommun, decimal scale, decimal openingEquity)
+        {
+            var b = $"/api/economy/{forbund}/2024";
+            foreach (var (member, amount) in new[] { ("fk", 900_000m), ("region", 450_000m), (kommun, 450_000m) })
+            {
+                await SendAsync(HttpMethod.Put, admin, $"{b}/contributions/{member}", new { amount = amount * scale });
+            }
+
+            await PostAsync(admin, $"{b}/budget", new
+            {
+                adoptedOn = "2023-11-15", reason = "Styrelsen antog budget 2024",
+                lines = new object[]
+                {
+                    new { type = "member_contributions", insatsId = (string?)null, description = "Medlemsbidrag", amount = 1_800_000m * scale },
+                    new { type = "administration", insatsId = (string?)null, description = "Kansli", amount = 360_000m * scale },
+                    new { type = "insats_cost", insatsId = (string?)insats, description = "Arbetsträning", amount = 1_440_000m * scale, plannedParticipants = 30 },
+                },
+            });
+            await SendAsync(HttpMethod.Put, admin, $"{b}/opening-equity", new { amount = openingEquity });
+            for (var tertial = 1; tertial <= 3; tertial++)
+            {
+                await PostAsync(admin, $"{b}/outcomes", new { tertial, type = "administration", account = "6420", description = "Kansli", amount = 118_500m * scale });
+                await PostAsync(admin, $"{b}/outcomes", new { tertial, type = "insats_cost", insatsId = insats, account = "5410", description = "Arbetsträning", amount = (452_000m + tertial * 3_250.25m) * scale });
+            }
+
+            await PostAsync(admin, $"{b}/close", new { closedOn = "2025-02-14" });
+        }
+
+        /// <summary>Participant surveys for the two individual insatser in 2024 and 2025, a board survey for 2025, and two indicator goals.</summary>
+        private async Task SurveysAsync(string admin, string team, string youth)
+        {
+            var rounds = new (string RoundId, string Survey, string? Insats, int Year, int Sent, (string Question, string Option, int Count)[] Counts, int Respondents)[]
+            {
+                ("demo-team-2024", "deltagare-under", team, 2024, 40, [("q1", "ja", 19), ("q1", "nej", 6), ("q1", "delvis", 6), ("q2", "stammer_helt", 9), ("q2", "stammer_ganska_bra", 11), ("q2", "stammer_ganska_daligt", 7), ("q2", "stammer_inte_alls", 3), ("q3", "ja", 17), ("q3", "delvis", 9), ("q3", "nej", 5)], 31),
+                ("demo-team-2025", "deltagare-under", team, 2025, 52, [("q1", "ja", 31), ("q1", "nej", 5), ("q1", "delvis", 7), ("q2", "stammer_helt", 15), ("q2", "stammer_ganska_bra", 16), ("q2", "stammer_ganska_daligt", 8), ("q2", "stammer_inte_alls", 3), ("q3", "ja", 26), ("q3", "delvis", 12), ("q3", "nej", 5)], 43),
+                ("demo-unga-2025", "deltagare-under", youth, 2025, 14, [("q1", "ja", 6), ("q1", "nej", 2), ("q1", "delvis", 3), ("q2", "stammer_helt", 4), ("q2", "stammer_ganska_bra", 4), ("q2", "stammer_ganska_daligt", 2), ("q2", "stammer_inte_alls", 1), ("q3", "ja", 7), ("q3", "delvis", 3), ("q3", "nej", 1)], 11),
+                ("demo-styrelse-2025", "styrelse", null, 2025, 12, [("q1", "stammer_helt", 3), ("q1", "stammer_ganska_bra", 6), ("q1", "stammer_ganska_daligt", 1), ("q2", "stammer_helt", 5), ("q2", "stammer_ganska_bra", 4), ("q2", "stammer_ganska_daligt", 1)], 10),
+            };
+            foreach (var r in rounds)
+            {
+                await PostAsync(admin, "/api/surveys/rounds", new
+                {
+                    roundId = r.RoundId, surveyId = r.Survey, forbundId = ForbundId, insatsId = r.Insats, periodFrom = $"{r.Year}-09-01", periodTo = $"{r.Year}-10-31", sent = r.Sent,
+                });
+                await PostAsync(admin, $"/api/surveys/rounds/{r.RoundId}/counts", new
+                {
+                    respondents = r.Respondents, counts = r.Counts.Select(c => new { questionId = c.Question, optionCode = c.Option, count = c.Count }).ToArray(),
+                });
+            }
+
+            await SendAsync(HttpMethod.Put, admin, $"/api/surveys/goals/{ForbundId}/stod-ja-70", new
+            {
+                surveyId = "deltagare-under", questionId = "q1", version = 1, comparison = "at_least", threshold = 70, insatsId = team,
+                description = "Minst 70 % av deltagarna i Samverkansteamet anger ja på fråga 1",
+            });
+            await SendAsync(HttpMethod.Put, admin, $"/api/surveys/goals/{ForbundId}/samverkan-80", new
+            {
+                surveyId = "deltagare-under", questionId = "q2", version = 1, comparison = "at_least", threshold = 80,
+                description = "Minst 80 % av deltagarna upplever att myndigheterna samarbetar (fråga 2)",
+            });
         }
 
         private async Task AddMembersAsync(string admin, string forbund, string[] kommuner, string from = "2015-01-01")

@@ -30,7 +30,7 @@ public sealed record ImportPlan(string ImportId, string FileName, int Rows, IRea
 /// </summary>
 public static class AccountingImport
 {
-    public const string XlsxContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    public const string XlsxContentType = Statistics.Export.XlsxExport.ContentType;
 
     private static readonly string[] AccountNames = ["konto", "account", "kontonummer"];
     private static readonly string[] PeriodNames = ["period", "månad", "manad", "bokföringsperiod"];

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using FinsamOutcomes.Api.Features.Statistics;
+using FinsamOutcomes.Api.Features.Statistics.Export;
 using FinsamOutcomes.Api.Infrastructure;
 using FinsamOutcomes.EventStore.Projections;
 using FluentValidation;
@@ -27,7 +28,7 @@ public static class EconomyReportEndpoints
         return kind switch
         {
             "csv" => Csv(ReportCsv(report), $"ekonomi-{forbundId}-{year}.csv"),
-            "xlsx" => Results.File(XlsxWriter.Write("Ekonomi", ReportCsv(report)), AccountingImport.XlsxContentType, $"ekonomi-{forbundId}-{year}.xlsx"),
+            "xlsx" => Results.File(EconomyXlsx.Write("Ekonomi", ReportCsv(report)), XlsxExport.ContentType, $"ekonomi-{forbundId}-{year}.xlsx"),
             _ => Results.Ok(report),
         };
     }
@@ -44,7 +45,7 @@ public static class EconomyReportEndpoints
         return kind switch
         {
             "csv" => Csv(table, $"uppfoljning-finsam-{forbundId}-{year}.csv"),
-            "xlsx" => Results.File(XlsxWriter.Write("Uppföljning Finsam", table), AccountingImport.XlsxContentType, $"uppfoljning-finsam-{forbundId}-{year}.xlsx"),
+            "xlsx" => Results.File(EconomyXlsx.Write("Uppföljning Finsam", table), XlsxExport.ContentType, $"uppfoljning-finsam-{forbundId}-{year}.xlsx"),
             _ => Results.Ok(export),
         };
     }
@@ -72,7 +73,7 @@ public static class EconomyReportEndpoints
             f.Ceiling, f.AboveCeiling, f.WithinRecommendation is { } w ? (w ? "ja" : "nej") : null, f.ClosingEquity is { } e ? EconomyReports.Tkr(e) : null, EconomyReports.Tkr(f.Contributions),
         }));
         return kind == "xlsx"
-            ? Results.File(XlsxWriter.Write("Sammanställning", rows), AccountingImport.XlsxContentType, $"ekonomi-sammanstallning-{year}.xlsx")
+            ? Results.File(EconomyXlsx.Write("Sammanställning", rows), XlsxExport.ContentType, $"ekonomi-sammanstallning-{year}.xlsx")
             : Csv(rows, $"ekonomi-sammanstallning-{year}.csv");
     }
 

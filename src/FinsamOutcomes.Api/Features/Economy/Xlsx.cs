@@ -2,6 +2,7 @@ using System.Globalization;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
+using FinsamOutcomes.Api.Features.Statistics.Export;
 
 namespace FinsamOutcomes.Api.Features.Economy;
 
@@ -73,41 +74,28 @@ public static class XlsxReader
     }
 }
 
-/// <summary>Writes a table (first row the header) as the one worksheet of an xlsx; numeric cells stay numbers.</summary>
-public static class XlsxWriter
+/// <summary>
+/// The economy's tables (first row the headings, as in the CSV) as an xlsx through the shared writer
+/// (<see cref="XlsxExport.WriteTables"/>): row 1 the title, row 2 the headings, then the rows; kronor are numbers formatted 0.00,
+/// percentages 0.0, tkr and counts whole numbers, text as text.
+/// </summary>
+public static class EconomyXlsx
 {
-    public static byte[] Write(string sheetName, IReadOnlyList<IReadOnlyList<object?>> rows)
+    public static byte[] Write(string title, IReadOnlyList<IReadOnlyList<object?>> rows)
     {
-        using var stream = new MemoryStream();
-        using (var document = SpreadsheetDocument.Create(stream, SpreadsheetDocumentType.Workbook))
-        {
-            var workbook = document.AddWorkbookPart();
-            workbook.Workbook = new Workbook();
-            var sheetPart = workbook.AddNewPart<WorksheetPart>();
-            var data = new SheetData();
-            foreach (var values in rows)
-            {
-                var row = new Row();
-                foreach (var value in values)
-                {
-                    row.Append(value switch
-                    {
-                        null => new Cell(),
-                        decimal d => new Cell { DataType = CellValues.Number, CellValue = new CellValue(d.ToString("0.##", CultureInfo.InvariantCulture)) },
-                        int i => new Cell { DataType = CellValues.Number, CellValue = new CellValue(i) },
-                        _ => new Cell { DataType = CellValues.InlineString, InlineString = new InlineString(new Text(Convert.ToString(value, CultureInfo.InvariantCulture) ?? "")) },
-                    });
-                }
-
-                data.Append(row);
-            }
-
-            sheetPart.Worksheet = new Worksheet(data);
-            var sheets = workbook.Workbook.AppendChild(new Sheets());
-            sheets.Append(new Sheet { Id = workbook.GetIdOfPart(sheetPart), SheetId = 1, Name = sheetName });
-            workbook.Workbook.Save();
-        }
-
-        return stream.ToArray();
+        var headings = rows[0].Select(h => Convert.ToString(h, CultureInfo.InvariantCulture) ?? "").ToArray();
+        var cells = rows.Skip(1).Select(row => (IReadOnlyList<ExportCell>)row.Select((value, c) => Cell(c < headings.Length ? headings[c] : "", value)).ToArray()).ToArray();
+        return XlsxExport.WriteTables([new ExportTable(title, headings, cells)]);
     }
+
+    private static ExportCell Cell(string heading, object? value) => value switch
+    {
+        null => ExportCell.Empty,
+        int i => new ExportCell(CellKind.Count, null, i),
+        long l => new ExportCell(CellKind.Count, null, l),
+        decimal d when heading.EndsWith("(%)", StringComparison.Ordinal) => new ExportCell(CellKind.Percent, null, d),
+        decimal d when heading.EndsWith("(tkr)", StringComparison.Ordinal) => new ExportCell(CellKind.Count, null, d),
+        decimal d => new ExportCell(CellKind.Money, null, d),
+        _ => ExportCell.Of(Convert.ToString(value, CultureInfo.InvariantCulture)),
+    };
 }

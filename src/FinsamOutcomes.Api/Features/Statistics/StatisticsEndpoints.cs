@@ -75,6 +75,7 @@ public static class StatisticsEndpoints
         await http.RequestServices.GetRequiredService<ReportDatabase>().WaitForReplicaAsync(asOfPosition, asOfTime, waitForPosition, options.Value.MaxWait, ct);
         var report = await statistics.GetReportAsync(query.Query, ct);
         var json = ToJson(report, query.Suppress ? options.Value.SuppressionThreshold : null);
+        await Surveys.SurveyGoalFulfilment.AddAsync(json, db, query.Query, query.Suppress ? options.Value.SuppressionThreshold : null, report.Basis.ProducedAt, ct);
         return exportFormat == ExportFormat.Json
             ? Results.Content(json.ToJsonString(), "application/json; charset=utf-8")
             : ReportFile(json, exportFormat, "Statistikrapport", FileStem("statistik", request, report.Basis.Period.Name), []);
@@ -128,6 +129,7 @@ public static class StatisticsEndpoints
         var report = await statistics.GetReportAsync(query.Query, ct);
         var id = http.NewId("frozen");
         var json = ToJson(report, null);
+        await Surveys.SurveyGoalFulfilment.AddAsync(json, db, query.Query, null, report.Basis.ProducedAt, ct);
         await using (var cmd = Sql.Command(db,
             """
             INSERT INTO stat_frozen_reports (frozen_id, name, forbund_id, query, report, position, frozen_by)
@@ -167,6 +169,7 @@ public static class StatisticsEndpoints
         var query = await AuthorizeAsync(http, db, new ReportRequest(request.Scope, request.ForbundId, request.InsatsId, request.Kommun, request.IncludePredecessors, request.Period, null, null), ct);
         var current = await statistics.GetReportAsync(query.Query, ct);
         var currentJson = ToJson(current, null);
+        await Surveys.SurveyGoalFulfilment.AddAsync(currentJson, db, query.Query, null, current.Basis.ProducedAt, ct);
         var changes = Diff(Numbers(frozen.Report), Numbers(currentJson), EmptyArrays(frozen.Report));
         var causes = await CausesAsync(db, forbundIds, request.InsatsId, frozen.Position, current.Basis.Position, ct);
         var comparison = new ReportComparison(frozenId, frozen.Name, frozen.Position, current.Basis.Position, changes, causes);

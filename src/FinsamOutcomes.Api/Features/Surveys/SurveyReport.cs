@@ -98,6 +98,14 @@ public static class SurveyReportEndpoint
         return Results.Content(JsonSerializer.Serialize(report, Json), "application/json; charset=utf-8");
     }
 
+    /// <summary>
+    /// The survey indicator goals of a förbund (every goal, <paramref name="insatsId"/> null) or of one insats, evaluated over the
+    /// period exactly as <c>GET /api/surveys/report</c> evaluates them, small counts suppressed below <paramref name="suppressBelow"/>.
+    /// </summary>
+    public static async Task<IReadOnlyList<SurveyGoalResult>> GoalResultsAsync(
+        NpgsqlDataSource db, string forbundId, string? insatsId, StatisticsPeriod period, int? suppressBelow, DateTimeOffset now, CancellationToken ct) =>
+        (await BuildAsync(db, insatsId is null ? "forbund" : "insats", forbundId, insatsId, period, period, suppressBelow, now, ct)).Goals;
+
     private sealed record Round(string RoundId, string ForbundId, string? InsatsId, string SurveyId, DateOnly From, DateOnly To, int Sent, int Answered);
 
     private sealed record Question(string SurveyId, string QuestionId, int Version, int Order, string Text, string Scale, AnswerOption[] Options);

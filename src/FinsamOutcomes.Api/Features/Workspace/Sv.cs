@@ -29,6 +29,7 @@ public static class Sv
         ["met"] = "Uppfyllt", ["not_met"] = "Ej uppfyllt", ["not_measurable"] = "Går inte att mäta",
         ["no_exits_in_period"] = "inga avslut under perioden", ["no_enrolments_due_in_period"] = "inga inskrivningar vars 30 dagar har gått ut",
         ["period_is_not_a_whole_goal_period"] = "perioden är inte en hel målperiod",
+        ["no_survey_round_in_period"] = "ingen enkätomgång under perioden", ["too_few_answers"] = "för få svar på enkäten",
         ["share_exits_to_work_or_studies"] = "Andel avslutade till arbete/studier", ["share_positive_outcome"] = "Andel avslutade med positiv lösning",
         ["share_first_activity_within30_days"] = "Andel med aktivitet inom 30 dagar", ["new_participants"] = "Nya deltagare", ["active_participants"] = "Aktiva deltagare",
         ["at_least"] = "minst", ["at_most"] = "högst", ["year"] = "år", ["half_year"] = "halvår", ["tertial"] = "tertial",

@@ -11,7 +11,7 @@ namespace FinsamOutcomes.Api.Features.Workspace;
 /// <summary>
 /// Browser sign-in for the workspace. Pages use a cookie (HttpOnly, SameSite=Lax, Secure over https; every form
 /// carries an anti-forgery token). The API keeps bearer tokens; the cookie is also accepted for GET and HEAD
-/// under /api/statistics only, so a page's download link works, while no cookie-authenticated API write exists
+/// under /api/statistics, /api/economy and /api/surveys/report only, so a page's download link works, while no cookie-authenticated API write exists
 /// (nothing for a cross-site request to forge). The cookie carries the same claims as a token (sub, role,
 /// forbund, insats, beredningsgrupp), so <see cref="Caller"/> and every access rule apply unchanged.
 /// Sign-in: OpenID Connect (authorization code with PKCE) when <c>Auth:Oidc:Authority</c> is configured;
@@ -91,6 +91,7 @@ public static class WorkspaceAuth
             o.Cookie.SecurePolicy = development ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
         });
         builder.Services.AddScoped<WorkspaceReports>();
+        builder.Services.AddScoped<WorkspaceEvidence>();
     }
 
     public static void MapWorkspace(this WebApplication app)
@@ -100,7 +101,7 @@ public static class WorkspaceAuth
         app.MapRazorPages();
     }
 
-    /// <summary>The scheme that authenticates a request: a bearer token if one is sent, the cookie for pages and statistics GETs.</summary>
+    /// <summary>The scheme that authenticates a request: a bearer token if one is sent, the cookie for pages and the reports' GETs (statistics, economy, survey report).</summary>
     private static string Select(HttpContext context)
     {
         if (context.Request.Headers.Authorization.Count > 0)
@@ -115,7 +116,9 @@ public static class WorkspaceAuth
         }
 
         var read = HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method);
-        return read && path.StartsWithSegments("/api/statistics", StringComparison.Ordinal) && context.Request.Cookies.ContainsKey("finsam.arbetsyta")
+        var downloads = path.StartsWithSegments("/api/statistics", StringComparison.Ordinal) || path.StartsWithSegments("/api/economy", StringComparison.Ordinal)
+            || path.StartsWithSegments("/api/surveys/report", StringComparison.Ordinal);
+        return read && downloads && context.Request.Cookies.ContainsKey("finsam.arbetsyta")
             ? CookieScheme
             : JwtBearerDefaults.AuthenticationScheme;
     }

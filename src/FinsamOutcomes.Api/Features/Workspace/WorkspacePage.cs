@@ -23,6 +23,11 @@ public abstract class WorkspacePage(WorkspaceReports reports) : PageModel
 
     public bool MayFreeze => IsForbundStaff;
 
+    /// <summary>Who reads the förbund's economy (as <c>EconomyEndpoints.RequireReaderAsync</c>) and its survey figures (as the survey report).</summary>
+    public bool IsEconomyReader => !Me.IsNational && Me.Is(Roles.Economist, Roles.ForbundAnalyst, Roles.Administrator);
+
+    public bool MaySeeSurveys => IsForbundStaff || IsNationalReader || (Me.Is(Roles.InsatsManager) && Me.Insatser.Count > 0);
+
     public bool MaySeeOldest => !Me.IsNational && (Me.Is(Roles.Administrator) || (Me.Is(Roles.CaseWorker) && Me.Insatser.Count > 0));
 
     public string? Error { get; protected set; }
@@ -35,6 +40,7 @@ public abstract class WorkspacePage(WorkspaceReports reports) : PageModel
         Roles.CaseWorker => "Handläggare",
         Roles.AssessmentGroupMember => "Beredningsgruppsmedlem",
         Roles.NationalReader => "Nationell läsare",
+        Roles.Economist => "Ekonom",
         _ => Me.Role,
     };
 

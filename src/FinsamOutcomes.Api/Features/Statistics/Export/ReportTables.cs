@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 
 namespace FinsamOutcomes.Api.Features.Statistics.Export;
 
-/// <summary>How a cell is written: text, a count (whole number), a percentage or a number of days (one decimal), or a mark.</summary>
+/// <summary>How a cell is written: text, a count (whole number), a percentage or a number of days (one decimal), kronor (two decimals), or a mark.</summary>
 public enum CellKind
 {
     Text,
@@ -14,6 +14,9 @@ public enum CellKind
     Number,
     Suppressed,
     NoDenominator,
+
+    /// <summary>Kronor with öre (the economy's amounts): a number formatted 0.00.</summary>
+    Money,
 }
 
 public sealed record ExportCell(CellKind Kind, string? Text = null, decimal? Number = null)
@@ -22,7 +25,7 @@ public sealed record ExportCell(CellKind Kind, string? Text = null, decimal? Num
 
     public static readonly ExportCell Empty = new(CellKind.Text, "");
 
-    public bool IsNumber => Kind is CellKind.Count or CellKind.Percent or CellKind.Days or CellKind.Number;
+    public bool IsNumber => Kind is CellKind.Count or CellKind.Percent or CellKind.Days or CellKind.Number or CellKind.Money;
 }
 
 /// <summary>One table of an export: a title, the column headings and the rows (the first cells of a row name its group).</summary>

@@ -23,7 +23,7 @@ public static class SwedishLabels
     private static readonly Dictionary<string, string> Keys = new(StringComparer.Ordinal)
     {
         ["basis"] = "Underlag", ["participants"] = "Deltagare", ["exits"] = "Avslut", ["beforeAfter"] = "Före och efter", ["time"] = "Tid",
-        ["uniqueIndividuals"] = "Unika individer", ["referrals"] = "Aktualiseringar", ["goals"] = "Måluppfyllelse", ["headCount"] = "Volyminsatser",
+        ["uniqueIndividuals"] = "Unika individer", ["referrals"] = "Aktualiseringar", ["goals"] = "Måluppfyllelse", ["surveyGoals"] = "Måluppfyllelse enkätmål", ["headCount"] = "Volyminsatser",
         ["active"] = "Aktiva under perioden", ["new"] = "Nya under perioden", ["exited"] = "Avslutade under perioden", ["activeAtEnd"] = "Aktiva vid periodens slut",
         ["pausedAtEnd"] = "Vilande vid periodens slut", ["total"] = "Totalt", ["byGender"] = "Kön", ["byAgeBand"] = "Åldersgrupp",
         ["woman"] = "Kvinnor", ["man"] = "Män", ["nonBinary"] = "Icke-binära", ["notStated"] = "Ej angivet",
@@ -47,6 +47,7 @@ public static class SwedishLabels
         ["accepted"] = "Anvisade", ["overCap"] = "Över taket", ["overrides"] = "Med skäl för att överskrida taket",
         ["beredningsgruppId"] = "Beredningsgrupp", ["beredningsgruppIds"] = "Beredningsgrupper", ["share"] = "Andel", ["goalId"] = "Mål",
         ["key"] = "Grupp", ["atStart"] = "Vid start",
+        ["surveyId"] = "Enkät", ["questionId"] = "Fråga", ["version"] = "Frågans version", ["minAnswers"] = "Minsta antal svar", ["options"] = "Svarsalternativ som räknas", ["summary"] = "Sammanfattning",
         ["weeks"] = "Veckor",
         ["receivedShareByGender"] = "Andel av mottagna per kön",
         ["occupationAtEnd"] = "Sysselsättning vid periodens slut",

@@ -46,6 +46,7 @@ public static class WideCsvExport
         CellKind.Count => cell.Number!.Value.ToString("0", Swedish),
         CellKind.Percent or CellKind.Days => cell.Number!.Value.ToString("0.0", Swedish),
         CellKind.Number => cell.Number!.Value.ToString("0.##########", Swedish),
+        CellKind.Money => cell.Number!.Value.ToString("0.00", Swedish),
         CellKind.Suppressed => SwedishLabels.Suppressed,
         CellKind.NoDenominator => SwedishLabels.NoDenominator,
         _ => cell.Text ?? "",

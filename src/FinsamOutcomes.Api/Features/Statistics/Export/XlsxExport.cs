@@ -9,7 +9,7 @@ namespace FinsamOutcomes.Api.Features.Statistics.Export;
 /// An Excel workbook: an "Underlag" sheet first (what the report covers, the log position, when it was produced,
 /// the marks and the definitions), then one sheet per table. Row 1 of a table sheet is its title, row 2 its
 /// headings, the rows follow. Counts are numeric cells formatted <c>0</c>, shares and days numeric cells
-/// formatted <c>0.0</c>; a suppressed figure is the text <c>..</c>, a share without denominator the text <c>.</c>.
+/// formatted <c>0.0</c>, money (the economy's kronor) numeric cells formatted <c>0.00</c>; a suppressed figure is the text <c>..</c>, a share without denominator the text <c>.</c>.
 /// </summary>
 public static class XlsxExport
 {
@@ -25,6 +25,7 @@ public static class XlsxExport
     private const uint Mark = 4;
     private const uint GeneralNumber = 5;
     private const uint Title = 6;
+    private const uint Money = 7;
 
     public static byte[] Write(string heading, ExportBasis basis, IReadOnlyList<ExportTable> tables)
     {
@@ -41,21 +42,50 @@ public static class XlsxExport
             AddSheet(workbookPart, sheets, BasisSheet, BasisRows(heading, basis, tables, names), [34, 110]);
             for (var i = 0; i < tables.Count; i++)
             {
-                var table = tables[i];
-                var rows = new List<Row> { TextRow(1, [table.Title], Title), TextRow(2, table.Headings, Bold) };
-                for (var r = 0; r < table.Rows.Count; r++)
-                {
-                    rows.Add(CellRow((uint)(r + 3), table.Rows[r]));
-                }
-
-                var widths = table.Headings.Select((h, c) => Math.Clamp(Math.Max(h.Length, table.Rows.Select(row => c < row.Count ? (row[c].Text?.Length ?? 6) : 0).DefaultIfEmpty(0).Max()) + 2, 8, 60)).ToArray();
-                AddSheet(workbookPart, sheets, names[i], rows, widths.Select(w => (double)w).ToArray());
+                AddTableSheet(workbookPart, sheets, names[i], tables[i]);
             }
 
             workbookPart.Workbook.Save();
         }
 
         return stream.ToArray();
+    }
+
+    /// <summary>
+    /// A workbook of table sheets only, laid out as in <see cref="Write"/> (title, headings, rows), without the "Underlag" sheet:
+    /// for files that carry their basis in their own rows (the economy's reports, docs/economy.md).
+    /// </summary>
+    public static byte[] WriteTables(IReadOnlyList<ExportTable> tables)
+    {
+        using var stream = new MemoryStream();
+        using (var document = SpreadsheetDocument.Create(stream, SpreadsheetDocumentType.Workbook))
+        {
+            var workbookPart = document.AddWorkbookPart();
+            workbookPart.Workbook = new Workbook();
+            workbookPart.AddNewPart<WorkbookStylesPart>().Stylesheet = Stylesheet();
+            var sheets = workbookPart.Workbook.AppendChild(new Sheets());
+            var names = SheetNames(tables);
+            for (var i = 0; i < tables.Count; i++)
+            {
+                AddTableSheet(workbookPart, sheets, names[i], tables[i]);
+            }
+
+            workbookPart.Workbook.Save();
+        }
+
+        return stream.ToArray();
+    }
+
+    private static void AddTableSheet(WorkbookPart workbookPart, Sheets sheets, string name, ExportTable table)
+    {
+        var rows = new List<Row> { TextRow(1, [table.Title], Title), TextRow(2, table.Headings, Bold) };
+        for (var r = 0; r < table.Rows.Count; r++)
+        {
+            rows.Add(CellRow((uint)(r + 3), table.Rows[r]));
+        }
+
+        var widths = table.Headings.Select((h, c) => Math.Clamp(Math.Max(h.Length, table.Rows.Select(row => c < row.Count ? (row[c].Text?.Length ?? 6) : 0).DefaultIfEmpty(0).Max()) + 2, 8, 60)).ToArray();
+        AddSheet(workbookPart, sheets, name, rows, widths.Select(w => (double)w).ToArray());
     }
 
     /// <summary>Sheet names: at most 31 characters, none of : \ / ? * [ ], unique regardless of case.</summary>
@@ -141,6 +171,8 @@ public static class XlsxExport
         CellKind.Count => NumberCell(reference, cell.Number!.Value, WholeNumber),
         CellKind.Percent or CellKind.Days => NumberCell(reference, cell.Number!.Value, OneDecimal),
         CellKind.Number => NumberCell(reference, cell.Number!.Value, GeneralNumber),
+        // kronor with öre: the number as recorded (trailing zeros of numeric(…,2) dropped), shown "0.00"
+        CellKind.Money => NumberCell(reference, cell.Number!.Value / 1.0000000000000000000000000000m, Money),
         CellKind.Suppressed => TextCell(reference, SwedishLabels.Suppressed, Mark),
         CellKind.NoDenominator => TextCell(reference, SwedishLabels.NoDenominator, Mark),
         _ => TextCell(reference, cell.Text ?? "", bold ? Bold : Plain),
@@ -180,7 +212,8 @@ public static class XlsxExport
             new CellFormat { NumberFormatId = 164, FontId = 0, FillId = 0, BorderId = 0, FormatId = 0, ApplyNumberFormat = true },
             new CellFormat(new Alignment { Horizontal = HorizontalAlignmentValues.Right }) { NumberFormatId = 0, FontId = 0, FillId = 0, BorderId = 0, FormatId = 0, ApplyAlignment = true },
             new CellFormat { NumberFormatId = 0, FontId = 0, FillId = 0, BorderId = 0, FormatId = 0 },
-            new CellFormat { NumberFormatId = 0, FontId = 2, FillId = 0, BorderId = 0, FormatId = 0, ApplyFont = true })
-        { Count = 7 },
+            new CellFormat { NumberFormatId = 0, FontId = 2, FillId = 0, BorderId = 0, FormatId = 0, ApplyFont = true },
+            new CellFormat { NumberFormatId = 2, FontId = 0, FillId = 0, BorderId = 0, FormatId = 0, ApplyNumberFormat = true })
+        { Count = 8 },
         new CellStyles(new CellStyle { Name = "Normal", FormatId = 0, BuiltinId = 0 }) { Count = 1 });
 }

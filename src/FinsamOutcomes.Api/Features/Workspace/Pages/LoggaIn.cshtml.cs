@@ -16,6 +16,7 @@ public sealed class LoggaInModel(WorkspaceSignIn signIn, WorkspaceReports report
         (Roles.CaseWorker, "Handläggare"),
         (Roles.AssessmentGroupMember, "Beredningsgruppsmedlem"),
         (Roles.NationalReader, "Nationell läsare"),
+        (Roles.Economist, "Ekonom"),
     ];
 
     public WorkspaceSignIn Offered => signIn;

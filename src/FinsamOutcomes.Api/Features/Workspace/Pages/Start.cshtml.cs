@@ -23,6 +23,11 @@ public sealed class StartModel(WorkspaceReports reports) : WorkspacePage(reports
             return Redirect("/arbetsyta/beredningsgrupp");
         }
 
+        if (Me.Is(Roles.Economist))
+        {
+            return Redirect("/arbetsyta/ekonomi");
+        }
+
         Func<string, ReportAsk> ask;
         if (IsForbundStaff)
         {
