@@ -465,12 +465,15 @@ public sealed class StatisticsExportTests(ApiFactory factory) : IClassFixture<Ap
         var compared = Workbook.Open(comparisonBytes);
         Assert.Equal($"jamforelse-{frozenId}-2024-H1.xlsx", FileName(comparisonXlsx));
         Assert.Equal(["Underlag", "Ändrade siffror", "Händelser sedan frysningen"], compared.Names);
-        var changes = compared["Ändrade siffror"].Skip(2).ToDictionary(r => r[0]!.Text!);
+        Assert.Equal(["Siffra", "Sökväg i rapporten", "Fryst", "Nu", "Skillnad"], compared["Ändrade siffror"][1].Select(c => c!.Text));
+        var changes = compared["Ändrade siffror"].Skip(2).ToDictionary(r => r[1]!.Text!);
         Assert.Equal(comparison.GetProperty("changes").GetArrayLength(), changes.Count);
         foreach (var change in comparison.GetProperty("changes").EnumerateArray())
         {
             var row = changes[change.GetProperty("figure").GetString()!];
-            foreach (var (property, column) in new[] { ("frozen", 1), ("current", 2), ("difference", 3) })
+            Assert.Equal(change.GetProperty("label").GetString(), row[0]!.Text);
+            Assert.DoesNotContain(".", row[0]!.Text!.Replace("..", "", StringComparison.Ordinal), StringComparison.Ordinal);
+            foreach (var (property, column) in new[] { ("frozen", 2), ("current", 3), ("difference", 4) })
             {
                 var expected = change.GetProperty(property);
                 if (expected.ValueKind == JsonValueKind.Null)
@@ -484,8 +487,11 @@ public sealed class StatisticsExportTests(ApiFactory factory) : IClassFixture<Ap
             }
         }
 
-        Numeric(changes["exits.workOrStudies.total.numerator"][3], 1, "0", "difference");
-        Numeric(changes["exits.workOrStudies.total.value"][2], 63.6m, "0.0", "current share");
+        Numeric(changes["exits.workOrStudies.total.numerator"][4], 1, "0", "difference");
+        Numeric(changes["exits.workOrStudies.total.value"][3], 63.6m, "0.0", "current share");
+        Assert.Equal("Avslut / Andel till arbete/studier / Totalt / Andel (%)", changes["exits.workOrStudies.total.value"][0]!.Text);
+        Assert.Equal("Avslut / Per kategori: Studier / Kvinnor", changes["exits.byCategory[studies].byGender.woman"][0]!.Text);
+        Assert.Equal("Deltagare / Avslutade under perioden / Totalt", changes["participants.exited.total"][0]!.Text);
         var events = compared["Händelser sedan frysningen"].Skip(2).ToList();
         Assert.Equal(["participation.enrolled.v2", "participation.exited.v1"], events.Select(r => r[1]!.Text));
         Assert.Equal("2024-06-20", events[1][2]?.Text);
@@ -496,8 +502,9 @@ public sealed class StatisticsExportTests(ApiFactory factory) : IClassFixture<Ap
         {
             var response = await analyst.GetAsync($"/api/statistics/frozen/{frozenId}/comparison?format={format}");
             var tables = Csv.WideTables(Csv.Text(await FileAsync(response, "text/csv")));
-            Assert.Equal(["exits.workOrStudies.total.value", "60,0", "63,6", "3,6"], tables["Ändrade siffror"].Row("exits.workOrStudies.total.value"));
-            Assert.Equal(["exits.total.total", "10", "11", "1"], tables["Ändrade siffror"].Row("exits.total.total"));
+            Assert.Equal(["Avslut / Andel till arbete/studier / Totalt / Andel (%)", "exits.workOrStudies.total.value", "60,0", "63,6", "3,6"],
+                tables["Ändrade siffror"].Row("Avslut / Andel till arbete/studier / Totalt / Andel (%)"));
+            Assert.Equal(["Avslut / Totalt / Totalt", "exits.total.total", "10", "11", "1"], tables["Ändrade siffror"].Row("Avslut / Totalt / Totalt"));
             Assert.Equal(2, tables["Händelser sedan frysningen"].Rows.Count);
             Assert.DoesNotContain(late, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }

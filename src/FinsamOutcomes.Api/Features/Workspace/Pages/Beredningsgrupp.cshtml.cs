@@ -1,3 +1,4 @@
+using FinsamOutcomes.Api.Features.Statistics.Export;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using FinsamOutcomes.Api.Features.Statistics;
