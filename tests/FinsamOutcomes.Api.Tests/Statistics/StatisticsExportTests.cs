@@ -281,6 +281,41 @@ public sealed class StatisticsExportTests(ApiFactory factory) : IClassFixture<Ap
         Assert.Equal("2024-W03", weekRow[SheetColumn(book, "Aktual. – Anvisade per vecka", "Vecka")]?.Text);
         Numeric(weekRow[SheetColumn(book, "Aktual. – Anvisade per vecka", "Anvisade")], week.GetProperty("accepted").GetInt32(), "0", "week");
         Numeric(weekRow[SheetColumn(book, "Aktual. – Anvisade per vecka", "Intagstak")], week.GetProperty("cap").GetInt32(), "0", "cap");
+
+        // Per insats, first after Underlag: one row per individual insats (not the head-count one), from the insats's own report
+        Assert.Equal(PerInsatsTable.Title, book.Names[1]);
+        var own = await analyst.GetOkAsync($"/api/statistics/report?scope=insats&insatsId={s.InsatsId}&period=2024-H1&waitForPosition={last}");
+        var insatsName = (await s.Admin.GetOkAsync($"/api/insatser/{s.InsatsId}")).GetProperty("name").GetString();
+        var perInsats = SheetRow(book, PerInsatsTable.Title, insatsName!);
+        Assert.Equal(3, book[PerInsatsTable.Title].Count);
+        var active = own.GetProperty("participants").GetProperty("active");
+        Numeric(perInsats[SheetColumn(book, PerInsatsTable.Title, "Deltagare totalt")], active.GetProperty("total").GetInt32(), "0", "per insats active");
+        foreach (var (key, heading) in GenderColumns)
+        {
+            Numeric(perInsats[SheetColumn(book, PerInsatsTable.Title, heading)], active.GetProperty("byGender").GetProperty(key).GetInt32(), "0", $"per insats {heading}");
+        }
+
+        foreach (var (figure, heading) in new[] { ("new", "Nya"), ("exited", "Avslutade"), ("activeAtEnd", "Aktiva vid periodens slut") })
+        {
+            Numeric(perInsats[SheetColumn(book, PerInsatsTable.Title, heading)], own.GetProperty("participants").GetProperty(figure).GetProperty("total").GetInt32(), "0", heading);
+        }
+
+        foreach (var (key, name) in new[] { ("workOrStudies", "Till arbete/studier"), ("positiveOutcome", "Positiv lösning") })
+        {
+            var share = own.GetProperty("exits").GetProperty(key).GetProperty("total");
+            Numeric(perInsats[SheetColumn(book, PerInsatsTable.Title, $"{name}: antal (n)")], share.GetProperty("numerator").GetInt32(), "0", name);
+            Numeric(perInsats[SheetColumn(book, PerInsatsTable.Title, $"{name}: av (N)")], share.GetProperty("denominator").GetInt32(), "0", name);
+            Numeric(perInsats[SheetColumn(book, PerInsatsTable.Title, $"{name}: andel (%)")], share.GetProperty("value").GetDecimal(), "0.0", name);
+        }
+
+        Numeric(perInsats[SheetColumn(book, PerInsatsTable.Title, "Till arbete/studier: andel (%)")], 60.0m, "0.0", "per insats share");
+        var ownGoals = own.GetProperty("goals").EnumerateArray().ToList();
+        Numeric(perInsats[SheetColumn(book, PerInsatsTable.Title, "Mål uppfyllda")], ownGoals.Count(g => g.GetProperty("status").GetString() == "met"), "0", "goals met");
+        Numeric(perInsats[SheetColumn(book, PerInsatsTable.Title, "Mål")], 2, "0", "goals");
+
+        // a kommun or insats report has no per-insats table
+        var insatsBook = Workbook.Open(await FileAsync(await analyst.GetAsync($"/api/statistics/report?scope=insats&insatsId={s.InsatsId}&period=2024-H1&format=xlsx"), XlsxType));
+        Assert.DoesNotContain(PerInsatsTable.Title, insatsBook.Names);
     }
 
     [Fact]

@@ -331,7 +331,7 @@ public sealed class WorkspaceBrowserTests(WorkspaceFactory factory) : IClassFixt
     {
         var sheet = book.Table(PerInsatsTable.Title);
         Assert.Equal(
-            ["Insats", "Deltagare", "Kvinnor", "Män", "Icke-binära", "Ej angivet", "Nya", "Avslutade", "Aktiva vid periodens slut",
+            ["Insats", "Deltagare totalt", "Kvinnor", "Män", "Icke-binära", "Ej angivet", "Nya", "Avslutade", "Aktiva vid periodens slut",
              "Till arbete/studier: antal (n)", "Till arbete/studier: av (N)", "Till arbete/studier: andel (%)",
              "Positiv lösning: antal (n)", "Positiv lösning: av (N)", "Positiv lösning: andel (%)", "Mål uppfyllda", "Mål"],
             sheet.Headings);
@@ -346,7 +346,7 @@ public sealed class WorkspaceBrowserTests(WorkspaceFactory factory) : IClassFixt
         Assert.Equal(rows.GetArrayLength(), sheet.Rows.Count);
         var columns = new (string Heading, string Path)[]
         {
-            ("Deltagare", "participants.active.total"), ("Kvinnor", "participants.active.byGender.woman"), ("Män", "participants.active.byGender.man"),
+            ("Deltagare totalt", "participants.active.total"), ("Kvinnor", "participants.active.byGender.woman"), ("Män", "participants.active.byGender.man"),
             ("Icke-binära", "participants.active.byGender.nonBinary"), ("Ej angivet", "participants.active.byGender.notStated"),
             ("Nya", "participants.new.total"), ("Avslutade", "participants.exited.total"), ("Aktiva vid periodens slut", "participants.activeAtEnd.total"),
             ("Till arbete/studier: antal (n)", "exits.workOrStudies.total.numerator"), ("Till arbete/studier: av (N)", "exits.workOrStudies.total.denominator"),

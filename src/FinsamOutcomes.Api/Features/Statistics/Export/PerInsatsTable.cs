@@ -43,7 +43,7 @@ public static class PerInsatsTable
     {
         List<string> headings =
         [
-            "Insats", "Deltagare", .. Genders.Select(SwedishLabels.Key), "Nya", "Avslutade", "Aktiva vid periodens slut",
+            "Insats", "Deltagare totalt", .. Genders.Select(SwedishLabels.Key), "Nya", "Avslutade", "Aktiva vid periodens slut",
             .. ShareHeadings("Till arbete/studier"), .. ShareHeadings("Positiv lösning"), "Mål uppfyllda", "Mål",
         ];
         return new ExportTable(Title, headings, rows.Select(r => (IReadOnlyList<ExportCell>)Row(r.Insats, r.Report)).ToList());
