@@ -217,9 +217,31 @@ public sealed class WorkspaceBrowserTests(WorkspaceFactory factory) : IClassFixt
         await manager.GotoAsync("/arbetsyta/standardrapport?scope=forbund&period=2025");
         Assert.Equal(1, await manager.GetByRole(AriaRole.Alert).CountAsync());
 
-        // a beredningsgrupp member has no report the API would give it
-        var member = await SignInAsync(Roles.AssessmentGroupMember, Forbund);
-        Assert.Equal(403, (await member.ReloadAsync())!.Status);
+        // a beredningsgrupp member without a group has nothing to see; with one: its group's cap, insatser and intake pauses
+        // as GET /api/beredningsgrupper/{id} gives them, and no statistics (the API gives it no report)
+        var stranger = await SignInAsync(Roles.AssessmentGroupMember, Forbund);
+        Assert.Equal(403, (await stranger.ReloadAsync())!.Status);
+        var groupId = await factory.BeredningsgruppAsync(Forbund);
+        var member = await SignInAsync(Roles.AssessmentGroupMember, Forbund, [], [groupId]);
+        Assert.EndsWith("/arbetsyta/beredningsgrupp", member.Url, StringComparison.Ordinal);
+        using (var memberApi = factory.Api(Roles.AssessmentGroupMember, Forbund, [], [groupId]))
+        {
+            var group = JsonNode.Parse(await memberApi.GetStringAsync(new Uri($"/api/beredningsgrupper/{groupId}", UriKind.Relative)))!;
+            await Assertions.Expect(member.GetByRole(AriaRole.Heading, new() { Name = group["name"]!.GetValue<string>() })).ToBeVisibleAsync();
+            var own = member.Locator($"table[data-beredningsgrupp='{groupId}']");
+            Assert.Equal(group["weeklyIntakeCap"]!.GetValue<int>().ToString(CultureInfo.InvariantCulture), (await own.Locator("[data-field=weeklyIntakeCap]").TextContentAsync())!.Trim());
+            var pauses = group["intakePauses"]!.AsArray();
+            Assert.Equal("2025-07-01", Assert.Single(pauses)!["pausedOn"]!.GetValue<string>());
+            Assert.Equal(
+                pauses.Select(p => $"{p!["pausedOn"]!.GetValue<string>()}\t{p["resumedOn"]?.GetValue<string>() ?? "ännu inte"}"),
+                await member.Locator($"table[aria-labelledby='stopp-{groupId}'] tbody tr").AllInnerTextsAsync());
+        }
+
+        Assert.Equal(0, await member.Locator("[data-figure]").CountAsync());
+        Assert.Equal(1, await member.GetByRole(AriaRole.Link, new() { Name = "Beredningsgrupp", Exact = true }).CountAsync());
+        await AccessibleAsync(member);
+        await ShotAsync(member, "beredningsgrupp-ledamot");
+        Assert.Equal(403, (await member.GotoAsync("/arbetsyta/standardrapport"))!.Status);
     }
 
     [Fact]
@@ -403,7 +425,9 @@ public sealed class WorkspaceBrowserTests(WorkspaceFactory factory) : IClassFixt
         Assert.Contains(parties, p => p.StartsWith("Kommunens arbetsmarknadsenhet", StringComparison.Ordinal) && !p.Contains("\t0\t0\t0\t0\t0", StringComparison.Ordinal));
     }
 
-    private async Task<IPage> SignInAsync(string role, string forbund, params string[] insatser)
+    private async Task<IPage> SignInAsync(string role, string forbund, params string[] insatser) => await SignInAsync(role, forbund, insatser, []);
+
+    private async Task<IPage> SignInAsync(string role, string forbund, string[] insatser, string[] beredningsgrupper)
     {
         var context = await factory.Browser.NewContextAsync(new() { BaseURL = factory.BaseAddress, Locale = "sv-SE", ViewportSize = new() { Width = 1280, Height = 900 } });
         var page = await context.NewPageAsync();
@@ -414,6 +438,11 @@ public sealed class WorkspaceBrowserTests(WorkspaceFactory factory) : IClassFixt
         if (insatser.Length > 0)
         {
             await page.Locator("#insatser").SelectOptionAsync(insatser);
+        }
+
+        if (beredningsgrupper.Length > 0)
+        {
+            await page.Locator("#beredningsgrupper").SelectOptionAsync(beredningsgrupper);
         }
 
         await page.Locator("#actor").FillAsync($"test-{role}");

@@ -61,12 +61,24 @@ public sealed class WorkspaceFactory : ApiFactory
     }
 
     /// <summary>An HTTP client with a bearer token for a role, on the real port.</summary>
-    public HttpClient Api(string role, string forbund, params string[] insatser)
+    public HttpClient Api(string role, string forbund, params string[] insatser) => Api(role, forbund, insatser, []);
+
+    public HttpClient Api(string role, string forbund, string[] insatser, string[] beredningsgrupper)
     {
-        var token = Auth.MintToken(Services.GetRequiredService<AuthSettings>(), "browser-test", role, forbund, insatser, [], TimeSpan.FromHours(1));
+        var token = Auth.MintToken(Services.GetRequiredService<AuthSettings>(), "browser-test", role, forbund, insatser, beredningsgrupper, TimeSpan.FromHours(1));
         var http = new HttpClient { BaseAddress = new Uri(BaseAddress) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return http;
+    }
+
+    /// <summary>The förbund's (one) beredningsgrupp.</summary>
+    public async Task<string> BeredningsgruppAsync(string forbundId)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var cmd = new NpgsqlCommand("SELECT beredningsgrupp_id FROM rm_beredningsgrupper WHERE forbund_id = $1", connection);
+        cmd.Parameters.AddWithValue(forbundId);
+        return (string)(await cmd.ExecuteScalarAsync())!;
     }
 
     public async Task<IReadOnlyList<string>> IndividualInsatserAsync(string forbundId)

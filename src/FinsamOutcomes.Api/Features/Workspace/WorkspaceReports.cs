@@ -1,7 +1,7 @@
-using FinsamOutcomes.Api.Features.Statistics.Export;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using FinsamOutcomes.Api.Features.Statistics;
+using FinsamOutcomes.Api.Features.Statistics.Export;
 using FinsamOutcomes.Api.Infrastructure;
 using FinsamOutcomes.EventStore.Projections;
 using FluentValidation;
