@@ -12,7 +12,8 @@ namespace FinsamOutcomes.Api.Features.Demo;
 /// <c>dotnet run --project src/FinsamOutcomes.Api -- --demo</c>: once the service listens, loads a fictional
 /// förbund through its own HTTP API (the same write path as every client): kommuner, individual and
 /// head-count insatser with goals, a beredningsgrupp, referrals with every kind of decision, three years
-/// of participations with activities, pauses, exits of every kind and a correction, and a merger of two
+/// of participations with activities, occupation changes, pauses, exits of every kind and a correction, referring parts
+/// of direct enrolments, intake paused for a while at an insats and at the beredningsgrupp, and a merger of two
 /// smaller förbund into it. Every person is made up; the numbers are drawn from a fixed seed, so two
 /// loads give the same data. Development only; skipped when the database already holds the demo.
 /// </summary>
