@@ -28,7 +28,9 @@ internal static class StatisticsOpenApi
         ["asOfPosition"] = new("The report as it stood right after this log position (the `X-Log-Position` of a write). Not with asOfTime.", "1200"),
         ["asOfTime"] = new("The report as of the last event recorded at or before this moment (ISO 8601). Not with asOfPosition.", "2025-09-01T00:00:00Z"),
         ["waitForPosition"] = new("Wait (up to 10 s) until the statistics reflect this log position, e.g. the `X-Log-Position` of your last write; 503 if they do not.", "1200"),
-        ["format"] = new("The answer's format; JSON when absent. See docs/api.md for the formats this version serves.", "csv"),
+        ["format"] = new(
+            "The answer's format: `json` (default), `csv` (long: one row per figure), `csv-wide` (one row per group, genders as columns) or `xlsx` (one sheet per table and an Underlag sheet). Anything else is a 400 naming `format`; there is no PDF (print the workspace page).",
+            "xlsx", ["json", "csv", "csv-wide", "xlsx"]),
         ["limit"] = new("How many entries of the äldstalista, 1 to 500 (default 20).", "20"),
     };
 
@@ -54,9 +56,19 @@ internal static class StatisticsOpenApi
             }
         }
 
+        if (route is "api/statistics/report" or "api/statistics/frozen/{frozenId}" or "api/statistics/frozen/{frozenId}/comparison"
+            && operation.Responses?.TryGetValue("200", out var ok) == true && ok.Content is { } content)
+        {
+            // the files the format parameter asks for, beside the JSON whose schema the endpoint declares
+            foreach (var type in new[] { "text/csv", Features.Statistics.Export.XlsxExport.ContentType })
+            {
+                content[type] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } };
+            }
+        }
+
         if (route == "api/statistics/report")
         {
-            operation.Summary = "A period report: participants, exits, before/after, time, referrals, goals and head counts, with the counts behind every share.";
+            operation.Summary = "A period report: participants, exits, before/after, time, referrals, goals, head counts, occupation at the end, activities, background, SUS groups and intake pauses, with the counts behind every share.";
         }
     }
 }

@@ -13,6 +13,16 @@ public sealed class FrozenScopeTests(ApiFactory factory) : IClassFixture<ApiFact
         var s = await Scenario.CreateAsync(factory);
         await s.EnrolAsync(enrolledOn: "2024-02-01");
         var analyst = ApiClient.As(factory, Roles.ForbundAnalyst, s.ForbundId);
+        // a freeze takes the report as the projection has it: wait until it has the enrolment
+        long head;
+        await using (var db = new Npgsql.NpgsqlConnection(factory.ConnectionString))
+        {
+            await db.OpenAsync();
+            await using var cmd = new Npgsql.NpgsqlCommand("SELECT max(position) FROM es_events", db);
+            head = (long)(await cmd.ExecuteScalarAsync())!;
+        }
+
+        await analyst.GetOkAsync($"/api/statistics/report?scope=insats&insatsId={s.InsatsId}&period=2024&waitForPosition={head}");
         var frozen = await analyst.PostOkAsync("/api/statistics/frozen",
             new { name = "Styrelsemöte mars", scope = "insats", period = "2024", insatsId = s.InsatsId });
         var id = frozen.GetProperty("frozenId").GetString()!;

@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using FinsamOutcomes.Api.Features.Statistics.Export;
 using FinsamOutcomes.Api.Infrastructure;
 using FinsamOutcomes.Api.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -65,10 +67,13 @@ public sealed class SituationFigureTests(ApiFactory factory) : IClassFixture<Api
 
     private static long Position(JsonElement written) => written.GetProperty("logPosition").GetInt64();
 
-    [Fact]
-    public async Task what_the_active_do_at_period_end_and_who_the_participants_are_come_out_exactly()
+    /// <summary>
+    /// Four participations of the insats in 2024-H1: occupation changed twice (and once after the period), an occupation change
+    /// corrected, one paused at the period's end, activities of three kinds, five education levels, three referring parts of
+    /// direct enrolments and one not recorded, one exit to studies. Returns the last write.
+    /// </summary>
+    private static async Task<JsonElement> RecordSituationsAsync(Scenario s)
     {
-        var s = await Scenario.CreateAsync(factory);
         var a = await EnrolAsync(s, "2024-02-01", "woman", 1990, Baseline("none", "primary_not_completed", 6), referringParty: "region");
         var b = await EnrolAsync(s, "2024-02-05", "man", 2000, Baseline("job_seeking", "other_or_foreign", 40), referringParty: "af");
         var c = await EnrolAsync(s, "2024-02-10", "woman", 1985, Baseline("none", "post_secondary", null));
@@ -94,8 +99,15 @@ public sealed class SituationFigureTests(ApiFactory factory) : IClassFixture<Api
         await s.CaseWorker.PostOkAsync($"/api/participations/{c}/activities", new { kind = "group_activity", on = "2024-03-01", durationMinutes = 120 });
         await s.CaseWorker.PostOkAsync($"/api/participations/{c}/activities", new { kind = "group_activity", on = "2024-07-03", durationMinutes = 120 });
         await s.CaseWorker.PostOkAsync($"/api/participations/{d}/activities", new { kind = "individual_meeting", on = "2024-01-20", durationMinutes = 60 });
-        var last = await s.CaseWorker.PostOkAsync($"/api/participations/{d}/exit",
+        return await s.CaseWorker.PostOkAsync($"/api/participations/{d}/exit",
             new { exitedOn = "2024-04-30", reasonCode = "studier", meansOfSupportAtExit = "other", occupationAtExit = "studying" });
+    }
+
+    [Fact]
+    public async Task what_the_active_do_at_period_end_and_who_the_participants_are_come_out_exactly()
+    {
+        var s = await Scenario.CreateAsync(factory);
+        var last = await RecordSituationsAsync(s);
 
         var report = await ReportAsync(s, "2024-H1", Position(last));
 
@@ -175,6 +187,136 @@ public sealed class SituationFigureTests(ApiFactory factory) : IClassFixture<Api
         Assert.Contains("Bakgrund;Utbildning vid start / Totalt;Ej slutförd grundskola;1", text);
         Assert.Contains("SUS-grupper;Efter insatsen / Totalt;Studier;1", text);
     }
+
+    [Fact]
+    public async Task the_new_figures_are_tables_of_the_xlsx_and_the_wide_csv_whose_cells_equal_the_report_json()
+    {
+        var s = await Scenario.CreateAsync(factory);
+        await RecordSituationsAsync(s);
+        await s.Admin.PostOkAsync($"/api/insatser/{s.InsatsId}/intake-pause", new { on = "2024-03-04", reason = "inflow_exceeds_outflow" });
+        var last = await s.Admin.PostOkAsync($"/api/insatser/{s.InsatsId}/intake-resume", new { on = "2024-03-18" });
+        var analyst = ApiClient.As(s.Factory, Roles.ForbundAnalyst, s.ForbundId);
+        var url = $"/api/statistics/report?scope=insats&insatsId={s.InsatsId}&period=2024-H1&waitForPosition={Position(last)}";
+        var json = await analyst.GetOkAsync(url);
+        var xlsx = await analyst.GetAsync(url + "&format=xlsx");
+        Assert.Equal(HttpStatusCode.OK, xlsx.StatusCode);
+        var bytes = await xlsx.Content.ReadAsByteArrayAsync();
+        Assert.Empty(Workbook.SchemaErrors(bytes));
+        var book = Workbook.Open(bytes);
+        var tables = book.Names.Skip(1).Select(book.Table).ToDictionary(t => t.Title);
+        Table Titled(string title) => tables.TryGetValue(title, out var t) ? t : throw new Xunit.Sdk.XunitException($"no table \"{title}\": {string.Join(" | ", tables.Keys)}");
+        string[] genders = ["woman", "man", "nonBinary", "notStated"];
+        string[] genderHeadings = ["Kvinnor", "Män", "Icke-binära", "Ej angivet"];
+
+        // every list split by gender: a row per code, in Swedish, whose Totalt and genders are the JSON's; the list's own total last where it has one
+        var compared = 0;
+        foreach (var (section, list, title, total) in new (string, string, string, string?)[]
+        {
+            ("occupationAtEnd", "byKind", "Sysselsättning vid periodens slut per slag", "activeAtEnd"),
+            ("activities", "occasionsByKind", "Aktiviteter – Tillfällen per slag", null),
+            ("activities", "participantsByKind", "Aktiviteter – Deltagare med minst en per slag", null),
+            ("background", "educationAtStart", "Bakgrund – Utbildning vid start", null),
+            ("background", "ageBands", "Bakgrund – Åldersgrupp", null),
+            ("background", "timeOnSupportBefore", "Bakgrund – Tid med offentlig försörjning före insatsen", null),
+            ("background", "referringPartyOfNew", "Bakgrund – Remittent för nya deltagare", null),
+            ("susGroups", "byGroupAtExit", "SUS-grupper – Efter insatsen", null),
+            ("susGroups", "byGroupAtStart", "SUS-grupper – Före insatsen", null),
+        })
+        {
+            var table = Titled(title);
+            var rows = json.GetProperty(section).GetProperty(list).EnumerateArray().ToList();
+            Assert.Equal(rows.Count + (total is null ? 0 : 1), table.Rows.Count);
+            foreach (var (row, label) in rows.Select(r => (r, SwedishLabels.Code(list, r.GetProperty("key").GetString()!)))
+                .Concat(total is null ? [] : [(json.GetProperty(section).GetProperty(total), "Totalt")]))
+            {
+                Assert.Equal(row.GetProperty("total").GetInt32().ToString(CultureInfo.InvariantCulture), table.Cell(label, "Totalt"));
+                foreach (var (gender, heading) in genders.Zip(genderHeadings))
+                {
+                    Assert.Equal(row.GetProperty("byGender").GetProperty(gender).GetInt32().ToString(CultureInfo.InvariantCulture), table.Cell(label, heading));
+                    compared++;
+                }
+            }
+        }
+
+        Assert.Equal("Praktik", Titled("Sysselsättning vid periodens slut per slag").Rows[3][0]);
+        Assert.Equal(["Annan/utländsk utbildning", "1", "0", "1", "0", "0"], Titled("Bakgrund – Utbildning vid start").Row("Annan/utländsk utbildning"));
+        Assert.Equal(["Totalt", "3", "2", "1", "0", "0"], Titled("Sysselsättning vid periodens slut per slag").Row("Totalt"));
+        Assert.Equal(["Enskilt möte", "4", "2", "2", "0", "0"], Titled("Aktiviteter – Tillfällen per slag").Row("Enskilt möte"));
+        Assert.Equal(["Aktivitetstillfällen", "6", "4", "2", "0", "0"], Titled("Aktiviteter per kön").Row("Aktivitetstillfällen"));
+        Assert.Equal(["Deltagare", "4", "2", "2", "0", "0"], Titled("Bakgrund per kön").Row("Deltagare"));
+
+        // shares split by gender: n, N and % (one decimal), "." without denominator
+        foreach (var (section, key, title, label) in new[]
+        {
+            ("occupationAtEnd", "inOccupation", "Sysselsättning vid periodens slut – andelar per kön", "Andel i sysselsättning"),
+            ("occupationAtEnd", "inWorkOrStudies", "Sysselsättning vid periodens slut – andelar per kön", "Andel i arbete eller studier"),
+            ("susGroups", "workOrStudiesAtStart", "SUS-grupper – andelar per kön", "Andel arbete/studier vid start"),
+            ("susGroups", "workOrStudiesAtExit", "SUS-grupper – andelar per kön", "Andel arbete/studier vid avslut"),
+            ("referrals", "receivedShareByGender", "Aktualiseringar – andelar per kön", "Andel av mottagna per kön"),
+        })
+        {
+            var table = Titled(title);
+            foreach (var (part, heading) in new[] { ("total", "Totalt") }.Concat(genders.Zip(genderHeadings)))
+            {
+                var share = json.GetProperty(section).GetProperty(key).GetProperty(part);
+                Assert.Equal(share.GetProperty("numerator").GetInt32().ToString(CultureInfo.InvariantCulture), table.Cell(label, $"{heading}: antal (n)"));
+                Assert.Equal(share.GetProperty("denominator").GetInt32().ToString(CultureInfo.InvariantCulture), table.Cell(label, $"{heading}: av (N)"));
+                var value = share.GetProperty("value");
+                Assert.Equal(value.ValueKind == JsonValueKind.Null ? "." : value.GetDecimal().ToString("0.0", Swedish), table.Cell(label, $"{heading}: andel (%)"));
+                compared++;
+            }
+        }
+
+        Assert.Equal("66,7", Titled("Sysselsättning vid periodens slut – andelar per kön").Cell("Andel i sysselsättning", "Totalt: andel (%)"));
+
+        // SUS before (rows) and after (columns)
+        var transitions = Titled("SUS-grupper – Före och efter");
+        foreach (var row in json.GetProperty("susGroups").GetProperty("transitions").GetProperty("rows").EnumerateArray())
+        {
+            var label = SwedishLabels.Code("transitions", row.GetProperty("atStart").GetString()!);
+            foreach (var cell in row.GetProperty("atExit").EnumerateArray())
+            {
+                Assert.Equal(cell.GetProperty("count").GetInt32().ToString(CultureInfo.InvariantCulture), transitions.Cell(label, SwedishLabels.Code("transitions", cell.GetProperty("key").GetString()!)));
+                compared++;
+            }
+        }
+
+        Assert.Equal("1", transitions.Cell("Övriga avslutade", "Studier"));
+
+        // days of paused intake, named in Swedish
+        var pauses = Titled("Intagsstopp per insats och beredningsgrupp");
+        Assert.Equal(["Slag", "Insats eller beredningsgrupp (id)", "Dagar med intagsstopp", "Intagsstopp vid periodens slut"], pauses.Headings);
+        Assert.Equal([$"Insats;{s.InsatsId};14;nej", $"Beredningsgrupp;{s.GroupId};0;nej"], pauses.Rows.Select(r => string.Join(";", r)));
+        Assert.Equal(14, json.GetProperty("intakePauses").GetProperty("rows")[0].GetProperty("daysPaused").GetInt32());
+        Assert.Equal("182", Titled("Intagsstopp – nyckeltal").Cell("Dagar i perioden", "Värde"));
+        Assert.True(compared > 200, $"{compared} cells compared");
+
+        // a count cell is a number formatted as a whole number, a share as one decimal
+        var sheet = book.Names[book.Names.ToList().FindIndex(n => book.Table(n).Title == "Sysselsättning vid periodens slut – andelar per kön")];
+        Assert.Equal(("0", 2m), (book[sheet][2][1]!.NumberFormat, book[sheet][2][1]!.Number!.Value));
+        Assert.Equal(("0.0", 66.7m), (book[sheet][2][3]!.NumberFormat, book[sheet][2][3]!.Number!.Value));
+
+        // the definitions of the new figures in the Underlag
+        Assert.Contains("SUS-grupper", book.Basis().Keys);
+        Assert.Contains("Sysselsättning vid periodens slut", book.Basis().Keys);
+
+        // the wide CSV: the same tables, cell for cell
+        var wide = Csv.WideTables(Csv.Text(await (await analyst.GetAsync(url + "&format=csv-wide")).Content.ReadAsByteArrayAsync()));
+        foreach (var title in tables.Keys)
+        {
+            Assert.Equal(tables[title].Headings, wide[title].Headings);
+            Assert.Equal(tables[title].Rows.Select(r => string.Join(";", r)), wide[title].Rows.Select(r => string.Join(";", r)));
+        }
+
+        // the long CSV: one row per figure, the paused days too
+        var text = Csv.Text(await (await analyst.GetAsync(url + "&format=csv")).Content.ReadAsByteArrayAsync());
+        Assert.Contains($"Intagsstopp;Per insats och beredningsgrupp / Dagar med intagsstopp;{s.InsatsId};14\r\n", text, StringComparison.Ordinal);
+        Assert.Contains($"Intagsstopp;Per insats och beredningsgrupp / Intagsstopp vid periodens slut;{s.InsatsId};nej\r\n", text, StringComparison.Ordinal);
+        Assert.Contains("Sysselsättning vid periodens slut;Per slag / Totalt;Praktik;1\r\n", text, StringComparison.Ordinal);
+        Assert.Contains("Aktualiseringar;Andel av mottagna per kön / Kvinnor / Andel (%);;.\r\n", text, StringComparison.Ordinal);
+    }
+
+    private static readonly NumberFormatInfo Swedish = new() { NumberDecimalSeparator = "," };
 
     [Fact]
     public async Task a_paused_intake_refuses_enrolments_and_acceptances_an_override_lets_in_and_the_paused_days_are_counted()

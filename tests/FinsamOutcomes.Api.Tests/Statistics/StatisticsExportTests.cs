@@ -281,6 +281,41 @@ public sealed class StatisticsExportTests(ApiFactory factory) : IClassFixture<Ap
         Assert.Equal("2024-W03", weekRow[SheetColumn(book, "Aktual. – Anvisade per vecka", "Vecka")]?.Text);
         Numeric(weekRow[SheetColumn(book, "Aktual. – Anvisade per vecka", "Anvisade")], week.GetProperty("accepted").GetInt32(), "0", "week");
         Numeric(weekRow[SheetColumn(book, "Aktual. – Anvisade per vecka", "Intagstak")], week.GetProperty("cap").GetInt32(), "0", "cap");
+
+        // Per insats, first after Underlag: one row per individual insats (not the head-count one), from the insats's own report
+        Assert.Equal(PerInsatsTable.Title, book.Names[1]);
+        var own = await analyst.GetOkAsync($"/api/statistics/report?scope=insats&insatsId={s.InsatsId}&period=2024-H1&waitForPosition={last}");
+        var insatsName = (await s.Admin.GetOkAsync($"/api/insatser/{s.InsatsId}")).GetProperty("name").GetString();
+        var perInsats = SheetRow(book, PerInsatsTable.Title, insatsName!);
+        Assert.Equal(3, book[PerInsatsTable.Title].Count);
+        var active = own.GetProperty("participants").GetProperty("active");
+        Numeric(perInsats[SheetColumn(book, PerInsatsTable.Title, "Deltagare totalt")], active.GetProperty("total").GetInt32(), "0", "per insats active");
+        foreach (var (key, heading) in GenderColumns)
+        {
+            Numeric(perInsats[SheetColumn(book, PerInsatsTable.Title, heading)], active.GetProperty("byGender").GetProperty(key).GetInt32(), "0", $"per insats {heading}");
+        }
+
+        foreach (var (figure, heading) in new[] { ("new", "Nya"), ("exited", "Avslutade"), ("activeAtEnd", "Aktiva vid periodens slut") })
+        {
+            Numeric(perInsats[SheetColumn(book, PerInsatsTable.Title, heading)], own.GetProperty("participants").GetProperty(figure).GetProperty("total").GetInt32(), "0", heading);
+        }
+
+        foreach (var (key, name) in new[] { ("workOrStudies", "Till arbete/studier"), ("positiveOutcome", "Positiv lösning") })
+        {
+            var share = own.GetProperty("exits").GetProperty(key).GetProperty("total");
+            Numeric(perInsats[SheetColumn(book, PerInsatsTable.Title, $"{name}: antal (n)")], share.GetProperty("numerator").GetInt32(), "0", name);
+            Numeric(perInsats[SheetColumn(book, PerInsatsTable.Title, $"{name}: av (N)")], share.GetProperty("denominator").GetInt32(), "0", name);
+            Numeric(perInsats[SheetColumn(book, PerInsatsTable.Title, $"{name}: andel (%)")], share.GetProperty("value").GetDecimal(), "0.0", name);
+        }
+
+        Numeric(perInsats[SheetColumn(book, PerInsatsTable.Title, "Till arbete/studier: andel (%)")], 60.0m, "0.0", "per insats share");
+        var ownGoals = own.GetProperty("goals").EnumerateArray().ToList();
+        Numeric(perInsats[SheetColumn(book, PerInsatsTable.Title, "Mål uppfyllda")], ownGoals.Count(g => g.GetProperty("status").GetString() == "met"), "0", "goals met");
+        Numeric(perInsats[SheetColumn(book, PerInsatsTable.Title, "Mål")], 2, "0", "goals");
+
+        // a kommun or insats report has no per-insats table
+        var insatsBook = Workbook.Open(await FileAsync(await analyst.GetAsync($"/api/statistics/report?scope=insats&insatsId={s.InsatsId}&period=2024-H1&format=xlsx"), XlsxType));
+        Assert.DoesNotContain(PerInsatsTable.Title, insatsBook.Names);
     }
 
     [Fact]
@@ -465,12 +500,15 @@ public sealed class StatisticsExportTests(ApiFactory factory) : IClassFixture<Ap
         var compared = Workbook.Open(comparisonBytes);
         Assert.Equal($"jamforelse-{frozenId}-2024-H1.xlsx", FileName(comparisonXlsx));
         Assert.Equal(["Underlag", "Ändrade siffror", "Händelser sedan frysningen"], compared.Names);
-        var changes = compared["Ändrade siffror"].Skip(2).ToDictionary(r => r[0]!.Text!);
+        Assert.Equal(["Siffra", "Sökväg i rapporten", "Fryst", "Nu", "Skillnad"], compared["Ändrade siffror"][1].Select(c => c!.Text));
+        var changes = compared["Ändrade siffror"].Skip(2).ToDictionary(r => r[1]!.Text!);
         Assert.Equal(comparison.GetProperty("changes").GetArrayLength(), changes.Count);
         foreach (var change in comparison.GetProperty("changes").EnumerateArray())
         {
             var row = changes[change.GetProperty("figure").GetString()!];
-            foreach (var (property, column) in new[] { ("frozen", 1), ("current", 2), ("difference", 3) })
+            Assert.Equal(change.GetProperty("label").GetString(), row[0]!.Text);
+            Assert.DoesNotContain(".", row[0]!.Text!.Replace("..", "", StringComparison.Ordinal), StringComparison.Ordinal);
+            foreach (var (property, column) in new[] { ("frozen", 2), ("current", 3), ("difference", 4) })
             {
                 var expected = change.GetProperty(property);
                 if (expected.ValueKind == JsonValueKind.Null)
@@ -484,8 +522,11 @@ public sealed class StatisticsExportTests(ApiFactory factory) : IClassFixture<Ap
             }
         }
 
-        Numeric(changes["exits.workOrStudies.total.numerator"][3], 1, "0", "difference");
-        Numeric(changes["exits.workOrStudies.total.value"][2], 63.6m, "0.0", "current share");
+        Numeric(changes["exits.workOrStudies.total.numerator"][4], 1, "0", "difference");
+        Numeric(changes["exits.workOrStudies.total.value"][3], 63.6m, "0.0", "current share");
+        Assert.Equal("Avslut / Andel till arbete/studier / Totalt / Andel (%)", changes["exits.workOrStudies.total.value"][0]!.Text);
+        Assert.Equal("Avslut / Per kategori: Studier / Kvinnor", changes["exits.byCategory[studies].byGender.woman"][0]!.Text);
+        Assert.Equal("Deltagare / Avslutade under perioden / Totalt", changes["participants.exited.total"][0]!.Text);
         var events = compared["Händelser sedan frysningen"].Skip(2).ToList();
         Assert.Equal(["participation.enrolled.v2", "participation.exited.v1"], events.Select(r => r[1]!.Text));
         Assert.Equal("2024-06-20", events[1][2]?.Text);
@@ -496,8 +537,9 @@ public sealed class StatisticsExportTests(ApiFactory factory) : IClassFixture<Ap
         {
             var response = await analyst.GetAsync($"/api/statistics/frozen/{frozenId}/comparison?format={format}");
             var tables = Csv.WideTables(Csv.Text(await FileAsync(response, "text/csv")));
-            Assert.Equal(["exits.workOrStudies.total.value", "60,0", "63,6", "3,6"], tables["Ändrade siffror"].Row("exits.workOrStudies.total.value"));
-            Assert.Equal(["exits.total.total", "10", "11", "1"], tables["Ändrade siffror"].Row("exits.total.total"));
+            Assert.Equal(["Avslut / Andel till arbete/studier / Totalt / Andel (%)", "exits.workOrStudies.total.value", "60,0", "63,6", "3,6"],
+                tables["Ändrade siffror"].Row("Avslut / Andel till arbete/studier / Totalt / Andel (%)"));
+            Assert.Equal(["Avslut / Totalt / Totalt", "exits.total.total", "10", "11", "1"], tables["Ändrade siffror"].Row("Avslut / Totalt / Totalt"));
             Assert.Equal(2, tables["Händelser sedan frysningen"].Rows.Count);
             Assert.DoesNotContain(late, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }

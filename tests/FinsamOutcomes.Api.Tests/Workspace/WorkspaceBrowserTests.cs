@@ -3,7 +3,9 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FinsamOutcomes.Api.Features.Demo;
+using FinsamOutcomes.Api.Features.Statistics.Export;
 using FinsamOutcomes.Api.Infrastructure;
+using FinsamOutcomes.Api.Tests.Statistics;
 using Microsoft.Playwright;
 
 namespace FinsamOutcomes.Api.Tests.Workspace;
@@ -40,11 +42,18 @@ public sealed class WorkspaceBrowserTests(WorkspaceFactory factory) : IClassFixt
         await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("halvår 1");
         var perInsats = page.Locator("#perinsats + table tbody tr");
         Assert.Equal((await factory.IndividualInsatserAsync(Forbund)).Count, await perInsats.CountAsync());
-        Assert.Equal(5, await page.Locator("svg.chart").CountAsync());
+        Assert.Equal(11, await page.Locator("svg.chart").CountAsync());
         var figures = await CheckFiguresAsync(page, Roles.ForbundAnalyst);
-        Assert.True(figures > 300, $"only {figures} figures on the standardrapport");
+        Assert.True(figures > 600, $"only {figures} figures on the standardrapport");
+        await RecordedFiguresShownAsync(page, withIntakePause: true);
         await AccessibleAsync(page);
         await ShotAsync(page, "standardrapport-2025-H1");
+        foreach (var (section, name) in new[] { ("#sysselsattning-slut", "standardrapport-sysselsattning"), ("#utbildning", "standardrapport-bakgrund"), ("#sus", "standardrapport-sus-intagsstopp") })
+        {
+            await page.Locator(section).ScrollIntoViewIfNeededAsync();
+            await page.EvaluateAsync($"() => document.querySelector('{section}').scrollIntoView()");
+            await page.ScreenshotAsync(new() { Path = Path.Combine(WorkspaceFactory.ScreenshotFolder, $"{name}.png") });
+        }
 
         // the per-insats table's first row is that insats's own report, gender split adding up
         var row = await page.Locator("#perinsats + table tbody tr").First.EvaluateAsync<string[]>("r => [...r.querySelectorAll('td')].map(c => c.textContent.trim())");
@@ -60,6 +69,13 @@ public sealed class WorkspaceBrowserTests(WorkspaceFactory factory) : IClassFixt
         Assert.StartsWith("text/csv", csv.Headers["content-type"], StringComparison.Ordinal);
         Assert.Contains("Andel till arbete/studier", await csv.TextAsync(), StringComparison.Ordinal);
 
+        // the xlsx downloads from the page, and its Per insats sheet has the page's per-insats table, cell for cell
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Ladda ner Excel (xlsx)" }).ClickAsync());
+        Assert.Equal("statistik-forbund-alvdalen-med-foregangare-2025-H1.xlsx", download.SuggestedFilename);
+        var saved = Path.Combine(WorkspaceFactory.ScreenshotFolder, download.SuggestedFilename);
+        await download.SaveAsAsync(saved);
+        await PerInsatsSheetEqualsThePageAsync(page, Workbook.Open(await File.ReadAllBytesAsync(saved)));
+
         // print: the controls go, the report stays, and it lays out on A4
         await page.EmulateMediaAsync(new() { Media = Media.Print });
         Assert.False(await page.Locator("form.filters").IsVisibleAsync());
@@ -70,10 +86,33 @@ public sealed class WorkspaceBrowserTests(WorkspaceFactory factory) : IClassFixt
 
         // kommun and insats scopes
         await page.GotoAsync("/arbetsyta/standardrapport?scope=kommun&kommun=Norrby&period=2025");
-        Assert.True(await CheckFiguresAsync(page, Roles.ForbundAnalyst) > 100);
-        var insats = (await factory.IndividualInsatserAsync(Forbund))[0];
-        await page.GotoAsync($"/arbetsyta/standardrapport?scope=insats&insatsId={insats}&period=2025-01-01..2025-10-31");
-        Assert.True(await CheckFiguresAsync(page, Roles.ForbundAnalyst) > 100);
+        Assert.True(await CheckFiguresAsync(page, Roles.ForbundAnalyst) > 300);
+        await RecordedFiguresShownAsync(page, withIntakePause: true);
+        // every insats, over a period that reaches back into 2024 (the merged förbund's insatser recorded their activities then);
+        // an insats that no beredningsgrupp serves has no referrals; the youth insats paused its intake and the beredningsgrupp serving both
+        // Älvdalen insatser paused its own
+        using (var analystApi = factory.Api(Roles.ForbundAnalyst, Forbund))
+        {
+            var served = 0;
+            var paused = 0;
+            foreach (var insats in await factory.IndividualInsatserAsync(Forbund))
+            {
+                const string period = "2024-03-01..2025-10-31";
+                await page.GotoAsync($"/arbetsyta/standardrapport?scope=insats&insatsId={insats}&period={period}");
+                Assert.True(await CheckFiguresAsync(page, Roles.ForbundAnalyst) > 300);
+                var json = JsonNode.Parse(await analystApi.GetStringAsync(new Uri($"/api/statistics/report?scope=insats&insatsId={insats}&period={period}", UriKind.Relative)))!;
+                var hasGroup = json["referrals"]!["beredningsgruppIds"]!.AsArray().Count > 0;
+                var hasPause = json["intakePauses"]!["rows"]!.AsArray().Any(r => r!["daysPaused"]!.GetValue<int>() > 0);
+                served += hasGroup ? 1 : 0;
+                paused += hasPause ? 1 : 0;
+                await RecordedFiguresShownAsync(page, withIntakePause: hasPause, withReferrals: hasGroup);
+            }
+
+            Assert.Equal(2, served);
+            Assert.Equal(2, paused);
+        }
+
+        await ShotAsync(page, "standardrapport-insats");
 
         // Måluppfyllelse
         await page.GotoAsync("/arbetsyta/maluppfyllelse?period=2025");
@@ -178,9 +217,31 @@ public sealed class WorkspaceBrowserTests(WorkspaceFactory factory) : IClassFixt
         await manager.GotoAsync("/arbetsyta/standardrapport?scope=forbund&period=2025");
         Assert.Equal(1, await manager.GetByRole(AriaRole.Alert).CountAsync());
 
-        // a beredningsgrupp member has no report the API would give it
-        var member = await SignInAsync(Roles.AssessmentGroupMember, Forbund);
-        Assert.Equal(403, (await member.ReloadAsync())!.Status);
+        // a beredningsgrupp member without a group has nothing to see; with one: its group's cap, insatser and intake pauses
+        // as GET /api/beredningsgrupper/{id} gives them, and no statistics (the API gives it no report)
+        var stranger = await SignInAsync(Roles.AssessmentGroupMember, Forbund);
+        Assert.Equal(403, (await stranger.ReloadAsync())!.Status);
+        var groupId = await factory.BeredningsgruppAsync(Forbund);
+        var member = await SignInAsync(Roles.AssessmentGroupMember, Forbund, [], [groupId]);
+        Assert.EndsWith("/arbetsyta/beredningsgrupp", member.Url, StringComparison.Ordinal);
+        using (var memberApi = factory.Api(Roles.AssessmentGroupMember, Forbund, [], [groupId]))
+        {
+            var group = JsonNode.Parse(await memberApi.GetStringAsync(new Uri($"/api/beredningsgrupper/{groupId}", UriKind.Relative)))!;
+            await Assertions.Expect(member.GetByRole(AriaRole.Heading, new() { Name = group["name"]!.GetValue<string>() })).ToBeVisibleAsync();
+            var own = member.Locator($"table[data-beredningsgrupp='{groupId}']");
+            Assert.Equal(group["weeklyIntakeCap"]!.GetValue<int>().ToString(CultureInfo.InvariantCulture), (await own.Locator("[data-field=weeklyIntakeCap]").TextContentAsync())!.Trim());
+            var pauses = group["intakePauses"]!.AsArray();
+            Assert.Equal("2025-07-01", Assert.Single(pauses)!["pausedOn"]!.GetValue<string>());
+            Assert.Equal(
+                pauses.Select(p => $"{p!["pausedOn"]!.GetValue<string>()}\t{p["resumedOn"]?.GetValue<string>() ?? "ännu inte"}"),
+                await member.Locator($"table[aria-labelledby='stopp-{groupId}'] tbody tr").AllInnerTextsAsync());
+        }
+
+        Assert.Equal(0, await member.Locator("[data-figure]").CountAsync());
+        Assert.Equal(1, await member.GetByRole(AriaRole.Link, new() { Name = "Beredningsgrupp", Exact = true }).CountAsync());
+        await AccessibleAsync(member);
+        await ShotAsync(member, "beredningsgrupp-ledamot");
+        Assert.Equal(403, (await member.GotoAsync("/arbetsyta/standardrapport"))!.Status);
     }
 
     [Fact]
@@ -255,9 +316,119 @@ public sealed class WorkspaceBrowserTests(WorkspaceFactory factory) : IClassFixt
         Assert.Equal(["insats", "kommun", "forbund", "country"], Parameter("scope")["schema"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>()));
         Assert.Contains("2025-03-01..2025-06-30", Parameter("period")["description"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal("2025-H1", Parameter("period")["example"]!.GetValue<string>());
+        Assert.Equal(["json", "csv", "csv-wide", "xlsx"], Parameter("format")["schema"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>()));
+
+        // response schemas: the report, the frozen report and the comparison as JSON (and their files), refusals as problem details
+        var schemas = document["components"]!["schemas"]!;
+        JsonNode Schema(JsonNode? node) => node!["$ref"] is { } reference ? schemas[reference.GetValue<string>().Split('/')[^1]]! : node;
+        foreach (var (path, schema, properties) in new[]
+        {
+            ("/api/statistics/report", "StatisticsReport", new[] { "basis", "participants", "exits", "occupationAtEnd", "activities", "background", "susGroups", "intakePauses" }),
+            ("/api/statistics/frozen/{frozenId}", "FrozenReport", new[] { "frozenId", "name", "position", "report" }),
+            ("/api/statistics/frozen/{frozenId}/comparison", "ReportComparison", new[] { "changes", "causes", "frozenPosition", "currentPosition" }),
+        })
+        {
+            var get = document["paths"]![path]!["get"]!;
+            var ok = get["responses"]!["200"]!["content"]!;
+            Assert.Equal($"#/components/schemas/{schema}", ok["application/json"]!["schema"]!["$ref"]!.GetValue<string>());
+            Assert.Superset(properties.ToHashSet(), Schema(ok["application/json"]!["schema"])["properties"]!.AsObject().Select(p => p.Key).ToHashSet());
+            Assert.Equal("binary", ok[XlsxExport.ContentType]!["schema"]!["format"]!.GetValue<string>());
+            Assert.Equal("binary", ok["text/csv"]!["schema"]!["format"]!.GetValue<string>());
+            Assert.Equal(["json", "csv", "csv-wide", "xlsx"], get["parameters"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == "format")!["schema"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>()));
+            foreach (var status in new[] { "400", "403", "404" })
+            {
+                Assert.NotNull(get["responses"]![status]!["content"]!["application/problem+json"]);
+            }
+        }
+
+        var change = Schema(Schema(schemas["ReportComparison"]!["properties"]!["changes"]!)["items"])["properties"]!.AsObject();
+        Assert.Superset(new HashSet<string> { "figure", "label", "frozen", "current", "difference" }, change.Select(p => p.Key).ToHashSet());
     }
 
     private Task<IPage> SignInAsync(string role, string forbund, params string[] insatser) => factory.SignInAsync(role, forbund, insatser);
+
+    /// <summary>
+    /// The workbook's "Per insats" sheet against the page's per-insats table: the same insatser in the same order, and in each
+    /// row the same counts and shares (n, N and %; "." where the page shows "–" for a share without denominator) and goals met.
+    /// </summary>
+    private static async Task PerInsatsSheetEqualsThePageAsync(IPage page, Workbook book)
+    {
+        var sheet = book.Table(PerInsatsTable.Title);
+        Assert.Equal(
+            ["Insats", "Deltagare totalt", "Kvinnor", "Män", "Icke-binära", "Ej angivet", "Nya", "Avslutade", "Aktiva vid periodens slut",
+             "Till arbete/studier: antal (n)", "Till arbete/studier: av (N)", "Till arbete/studier: andel (%)",
+             "Positiv lösning: antal (n)", "Positiv lösning: av (N)", "Positiv lösning: andel (%)", "Mål uppfyllda", "Mål"],
+            sheet.Headings);
+        var rows = await page.Locator("#perinsats + table tbody tr").EvaluateAllAsync<JsonElement>(
+            """
+            rows => rows.map(r => ({
+              name: r.querySelector('th').textContent.trim(),
+              figures: Object.fromEntries([...r.querySelectorAll('[data-figure]')].map(e => [e.getAttribute('data-figure'), e.textContent.trim()])),
+              goals: r.querySelector('td:last-child').textContent.trim(),
+            }))
+            """);
+        Assert.Equal(rows.GetArrayLength(), sheet.Rows.Count);
+        var columns = new (string Heading, string Path)[]
+        {
+            ("Deltagare totalt", "participants.active.total"), ("Kvinnor", "participants.active.byGender.woman"), ("Män", "participants.active.byGender.man"),
+            ("Icke-binära", "participants.active.byGender.nonBinary"), ("Ej angivet", "participants.active.byGender.notStated"),
+            ("Nya", "participants.new.total"), ("Avslutade", "participants.exited.total"), ("Aktiva vid periodens slut", "participants.activeAtEnd.total"),
+            ("Till arbete/studier: antal (n)", "exits.workOrStudies.total.numerator"), ("Till arbete/studier: av (N)", "exits.workOrStudies.total.denominator"),
+            ("Till arbete/studier: andel (%)", "exits.workOrStudies.total.value"), ("Positiv lösning: antal (n)", "exits.positiveOutcome.total.numerator"),
+            ("Positiv lösning: av (N)", "exits.positiveOutcome.total.denominator"), ("Positiv lösning: andel (%)", "exits.positiveOutcome.total.value"),
+        };
+        var compared = 0;
+        foreach (var (row, i) in rows.EnumerateArray().Select((r, i) => (r, i)))
+        {
+            var cells = sheet.Rows[i];
+            Assert.Equal(row.GetProperty("name").GetString(), cells[0]);
+            foreach (var (heading, path) in columns)
+            {
+                var shown = row.GetProperty("figures").GetProperty(path).GetString()!;
+                Assert.True((shown == "–" ? "." : shown) == cells[sheet.Column(heading)], $"{cells[0]} {heading}: the page shows '{shown}', the sheet has '{cells[sheet.Column(heading)]}'");
+                compared++;
+            }
+
+            Assert.Equal(row.GetProperty("goals").GetString(), $"{cells[sheet.Column("Mål uppfyllda")]} av {cells[sheet.Column("Mål")]}");
+        }
+
+        Assert.True(compared >= 2 * columns.Length);
+        Assert.Contains(sheet.Rows, r => r[sheet.Column("Avslutade")] != "0" && r[sheet.Column("Till arbete/studier: andel (%)")] != ".");
+    }
+
+    /// <summary>
+    /// The tables of what participants do and who they are (issue 9) are on the page, with recorded numbers in them: each table
+    /// has a count above zero, and the gender tables have women and men in them. (That each number equals the JSON is checked,
+    /// with every other figure, by <see cref="CheckFiguresAsync"/>.)
+    /// </summary>
+    private static async Task RecordedFiguresShownAsync(IPage page, bool withIntakePause, bool withReferrals = true)
+    {
+        string[] genderTables = ["sysselsattning-slut", "aktiviteter", "aktivitet-deltagare", "utbildning", "alder", "forsorjningstid", "remittent", "sus-efter"];
+        string[] otherTables = ["sysselsattning-andel", "sus", "sus-overgang", "sus-andel"];
+        foreach (var id in genderTables.Concat(otherTables).Concat(withIntakePause ? ["intagsstopp"] : []).Concat(withReferrals ? ["aktualiseringar-kon"] : []))
+        {
+            var table = page.Locator($"table[aria-labelledby='{id}']");
+            Assert.Equal(1, await table.CountAsync());
+            var numbers = await table.Locator("[data-figure]").EvaluateAllAsync<string[]>("cells => cells.map(c => c.getAttribute('data-figure') + '=' + c.textContent.trim())");
+            Assert.True(
+                numbers.Any(n => !n.StartsWith("intakePauses.daysInPeriod=", StringComparison.Ordinal) && n.Split('=')[1] is { Length: > 0 } text && text != "0" && char.IsDigit(text[0])),
+                $"{page.Url} {id}: {string.Join(", ", numbers)}");
+            if (genderTables.Contains(id))
+            {
+                foreach (var gender in new[] { "woman", "man" })
+                {
+                    Assert.True(numbers.Any(n => n.Contains($".byGender.{gender}=", StringComparison.Ordinal) && !n.EndsWith("=0", StringComparison.Ordinal)), $"{page.Url} {id} {gender}: {string.Join(", ", numbers)}");
+                }
+            }
+        }
+
+        // the referring part of direct enrolments is recorded (not only referrals' parts), and paid work is among the occupations at the end
+        var parties = await page.Locator("table[aria-labelledby='remittent'] tbody tr").AllInnerTextsAsync();
+        Assert.Contains(parties, p => p.StartsWith("Kommunens arbetsmarknadsenhet", StringComparison.Ordinal) && !p.Contains("\t0\t0\t0\t0\t0", StringComparison.Ordinal));
+    }
+
+    private Task<IPage> SignInAsync(string role, string forbund, string[] insatser, string[] beredningsgrupper) =>
+        factory.SignInAsync(role, forbund, insatser, beredningsgrupper);
 
     /// <summary>
     /// Every element with data-figure on the page, compared with the figure at that path in the report JSON the API

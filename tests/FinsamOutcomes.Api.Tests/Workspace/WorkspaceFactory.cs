@@ -61,16 +61,21 @@ public sealed class WorkspaceFactory : ApiFactory
     }
 
     /// <summary>An HTTP client with a bearer token for a role, on the real port.</summary>
-    public HttpClient Api(string role, string forbund, params string[] insatser)
+    public HttpClient Api(string role, string forbund, params string[] insatser) => Api(role, forbund, insatser, []);
+
+    public HttpClient Api(string role, string forbund, string[] insatser, string[] beredningsgrupper)
     {
-        var token = Auth.MintToken(Services.GetRequiredService<AuthSettings>(), "browser-test", role, forbund, insatser, [], TimeSpan.FromHours(1));
+        var token = Auth.MintToken(Services.GetRequiredService<AuthSettings>(), "browser-test", role, forbund, insatser, beredningsgrupper, TimeSpan.FromHours(1));
         var http = new HttpClient { BaseAddress = new Uri(BaseAddress) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return http;
     }
 
     /// <summary>A new browser context signed in through the development sign-in page as a role, förbund and insatser.</summary>
-    public async Task<IPage> SignInAsync(string role, string forbund, params string[] insatser)
+    public Task<IPage> SignInAsync(string role, string forbund, params string[] insatser) => SignInAsync(role, forbund, insatser, []);
+
+    /// <summary>A new browser context signed in as a role, förbund, insatser and beredningsgrupper.</summary>
+    public async Task<IPage> SignInAsync(string role, string forbund, string[] insatser, string[] beredningsgrupper)
     {
         var context = await Browser.NewContextAsync(new() { BaseURL = BaseAddress, Locale = "sv-SE", ViewportSize = new() { Width = 1280, Height = 900 } });
         var page = await context.NewPageAsync();
@@ -83,10 +88,25 @@ public sealed class WorkspaceFactory : ApiFactory
             await page.Locator("#insatser").SelectOptionAsync(insatser);
         }
 
+        if (beredningsgrupper.Length > 0)
+        {
+            await page.Locator("#beredningsgrupper").SelectOptionAsync(beredningsgrupper);
+        }
+
         await page.Locator("#actor").FillAsync($"test-{role}");
         await page.GetByRole(AriaRole.Button, new() { Name = "Logga in" }).ClickAsync();
         await page.WaitForURLAsync(url => !url.Contains("/logga-in", StringComparison.Ordinal));
         return page;
+    }
+
+    /// <summary>The förbund's (one) beredningsgrupp.</summary>
+    public async Task<string> BeredningsgruppAsync(string forbundId)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var cmd = new NpgsqlCommand("SELECT beredningsgrupp_id FROM rm_beredningsgrupper WHERE forbund_id = $1", connection);
+        cmd.Parameters.AddWithValue(forbundId);
+        return (string)(await cmd.ExecuteScalarAsync())!;
     }
 
     public async Task<IReadOnlyList<string>> IndividualInsatserAsync(string forbundId)

@@ -12,7 +12,8 @@ namespace FinsamOutcomes.Api.Features.Demo;
 /// <c>dotnet run --project src/FinsamOutcomes.Api -- --demo</c>: once the service listens, loads a fictional
 /// förbund through its own HTTP API (the same write path as every client): kommuner, individual and
 /// head-count insatser with goals, a beredningsgrupp, referrals with every kind of decision, three years
-/// of participations with activities, pauses, exits of every kind and a correction, and a merger of two
+/// of participations with activities, occupation changes, pauses, exits of every kind and a correction, referring parts
+/// of direct enrolments, intake paused for a while at an insats and at the beredningsgrupp, and a merger of two
 /// smaller förbund into it; Älvdalen's economy for 2025 (closed) and 2026, and indicator surveys with goals. Every person is made up; the numbers are drawn from a fixed seed, so two
 /// loads give the same data. Development only; skipped when the database already holds the demo.
 /// </summary>
@@ -79,6 +80,9 @@ public sealed class DemoData(IServer server, AuthSettings auth, NpgsqlDataSource
     private sealed class Loader(HttpClient http, AuthSettings auth, CancellationToken ct)
     {
         private readonly Random _random = new(20240101);
+
+        // occupation changes, referring parts of direct enrolments: drawn from a seed of their own, so the draws above stay as they were
+        private readonly Random _situation = new(20250901);
         private int _serial = 900;
 
         public int Participations { get; private set; }
@@ -145,6 +149,13 @@ public sealed class DemoData(IServer server, AuthSettings auth, NpgsqlDataSource
                     on = month, title = "Utbildningsdag", women = _random.Next(5, 25), men = _random.Next(2, 12), nonBinary = _random.Next(0, 2), notStated = _random.Next(0, 3),
                 });
             }
+
+            // intake paused for a while, after the fact (the participations above were recorded as they came): the youth insats in
+            // May 2025 (inflow outgrew outflow), the beredningsgrupp for the summer of 2025
+            await PostAsync(alvAdmin, $"/api/insatser/{youth}/intake-pause", new { on = "2025-05-05", reason = "inflow_exceeds_outflow" });
+            await PostAsync(alvAdmin, $"/api/insatser/{youth}/intake-resume", new { on = "2025-06-02" });
+            await PostAsync(alvAdmin, $"/api/beredningsgrupper/{group}/intake-pause", new { on = "2025-07-01", reason = "staffing" });
+            await PostAsync(alvAdmin, $"/api/beredningsgrupper/{group}/intake-resume", new { on = "2025-08-11" });
 
             await EconomyAsync(alvAdmin, team, youth, courseId);
             await SurveysAsync(alvAdmin, team, youth);
@@ -351,6 +362,9 @@ public sealed class DemoData(IServer server, AuthSettings auth, NpgsqlDataSource
                     hasSgi = _random.Next(3) == 0,
                 },
                 ageOverrideReason = "Demo",
+                referringParty = referralId is null
+                    ? Pick(_situation, ("af", 25), ("fk", 20), ("region", 15), ("kommun_social_services", 10), ("kommun_labour_market", 15), ("other", 5), ((string?)null, 10))
+                    : null,
             });
             Participations++;
             var id = enrolled.GetProperty("id").GetString()!;
@@ -367,6 +381,19 @@ public sealed class DemoData(IServer server, AuthSettings auth, NpgsqlDataSource
                 {
                     kind = Pick(("individual_meeting", 40), ("phone_contact", 15), ("group_activity", 15), ("work_training", 15), ("internship", 5), ("studies", 5), ("health_talk", 5)),
                     on = day, durationMinutes = 60,
+                });
+            }
+
+            // what the participant does during the insats: one change of occupation for about half, a second for some
+            var changeOn = enrolOn;
+            for (var change = _situation.Next(4) switch { 0 or 1 => 0, 2 => 1, _ => 2 }; change > 0 && changeOn < day; change--)
+            {
+                changeOn = changeOn.AddDays(1 + _situation.Next(day.DayNumber - changeOn.DayNumber));
+                await PostAsync(caseWorker, $"/api/participations/{id}/occupation-changes", new
+                {
+                    on = changeOn,
+                    kind = Pick(_situation, ("paid_work", 15), ("subsidised_employment", 10), ("studies", 15), ("internship", 20), ("work_training", 25), ("job_seeking", 10), ("none", 5)),
+                    extentPercent = Pick(_situation, ((int?)25, 1), (50, 2), (75, 1), (100, 2), (null, 1)),
                 });
             }
 
@@ -416,9 +443,11 @@ public sealed class DemoData(IServer server, AuthSettings auth, NpgsqlDataSource
             return $"{year:0000}{nine[2..]}{(10 - (sum % 10)) % 10}";
         }
 
-        private T Pick<T>(params (T Value, int Weight)[] choices)
+        private T Pick<T>(params (T Value, int Weight)[] choices) => Pick(_random, choices);
+
+        private static T Pick<T>(Random random, params (T Value, int Weight)[] choices)
         {
-            var roll = _random.Next(choices.Sum(c => c.Weight));
+            var roll = random.Next(choices.Sum(c => c.Weight));
             foreach (var (value, weight) in choices)
             {
                 if ((roll -= weight) < 0)

@@ -50,7 +50,7 @@ public static class CsvExport
                         continue;
                     }
 
-                    var label = LabelIn(obj, measure, key);
+                    var label = LabelIn(obj, measure, context, key);
                     var childContext = key is "rows" or "atExit" or "atExitTotals" ? context : key;
                     if (child is JsonObject or JsonArray)
                     {
@@ -99,7 +99,7 @@ public static class CsvExport
     }
 
     /// <summary>A property's heading; a goal's value and target say whether they are a percentage or a count.</summary>
-    private static string LabelIn(JsonObject obj, string measure, string key)
+    private static string LabelIn(JsonObject obj, string measure, string context, string key)
     {
         if (obj["metric"] is { } metric && key is "value" or "threshold")
         {
@@ -112,7 +112,7 @@ public static class CsvExport
             return "Tröskel";
         }
 
-        return Label(key);
+        return SwedishLabels.Key(context, key);
     }
 
     private static string Join(string a, string b) => a.Length == 0 ? b : $"{a} / {b}";

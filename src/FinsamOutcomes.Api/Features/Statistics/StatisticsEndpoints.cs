@@ -27,7 +27,12 @@ public sealed record FreezeRequest(string Name, string Scope, string Period, str
 
 public sealed record FrozenReport(string FrozenId, string Name, long Position, DateTimeOffset FrozenAt, string FrozenBy, JsonNode Report);
 
-public sealed record FigureChange(string Figure, decimal? Frozen, decimal? Current, decimal? Difference);
+/// <param name="Figure">The figure's path in the report, e.g. <c>exits.byReason[flyttat].byGender.woman</c>.</param>
+public sealed record FigureChange(string Figure, decimal? Frozen, decimal? Current, decimal? Difference)
+{
+    /// <summary>The figure in Swedish, e.g. "Avslut / Per avslutsorsak: flyttat / Kvinnor" (a part without a Swedish name keeps its own).</summary>
+    public string Label => SwedishLabels.Figure(Figure);
+}
 
 public sealed record ChangeCause(long Position, string EventType, DateOnly? On, DateTimeOffset RecordedAt);
 
@@ -55,12 +60,17 @@ public static class StatisticsEndpoints
     public static void MapStatistics(this IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/statistics").WithTags("Statistics");
-        group.MapGet("/report", Report);
-        group.MapGet("/oldest", Oldest);
-        group.MapPost("/frozen", Freeze).Validated<FreezeRequest>();
-        group.MapGet("/frozen/{frozenId}", GetFrozen);
-        group.MapGet("/frozen/{frozenId}/comparison", Compare);
+        group.MapGet("/report", Report).Produces<StatisticsReport>(StatusCodes.Status200OK, "application/json").Refusals();
+        group.MapGet("/oldest", Oldest).Produces<OldestList>(StatusCodes.Status200OK, "application/json").Refusals();
+        group.MapPost("/frozen", Freeze).Validated<FreezeRequest>().Produces<FrozenReport>(StatusCodes.Status201Created, "application/json").Refusals();
+        group.MapGet("/frozen/{frozenId}", GetFrozen).Produces<FrozenReport>(StatusCodes.Status200OK, "application/json").Refusals();
+        group.MapGet("/frozen/{frozenId}/comparison", Compare).Produces<ReportComparison>(StatusCodes.Status200OK, "application/json").Refusals();
     }
+
+    /// <summary>The problem answers every statistics route can give: a bad parameter, no token, not allowed, unknown scope.</summary>
+    private static RouteHandlerBuilder Refusals(this RouteHandlerBuilder route) =>
+        route.ProducesValidationProblem().ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
     public static async Task<IResult> Report(
         HttpContext http, StatisticsService statistics, ProjectionMonitor monitor, NpgsqlDataSource db, IOptions<StatisticsOptions> options,
@@ -74,15 +84,39 @@ public static class StatisticsEndpoints
         await WaitAsync(monitor, waitForPosition, options.Value.MaxWait, ct);
         await http.RequestServices.GetRequiredService<ReportDatabase>().WaitForReplicaAsync(asOfPosition, asOfTime, waitForPosition, options.Value.MaxWait, ct);
         var report = await statistics.GetReportAsync(query.Query, ct);
-        var json = ToJson(report, query.Suppress ? options.Value.SuppressionThreshold : null);
-        await Surveys.SurveyGoalFulfilment.AddAsync(json, db, query.Query, query.Suppress ? options.Value.SuppressionThreshold : null, report.Basis.ProducedAt, ct);
-        return exportFormat == ExportFormat.Json
-            ? Results.Content(json.ToJsonString(), "application/json; charset=utf-8")
-            : ReportFile(json, exportFormat, "Statistikrapport", FileStem("statistik", request, report.Basis.Period.Name), []);
+        var threshold = query.Suppress ? options.Value.SuppressionThreshold : (int?)null;
+        var json = ToJson(report, threshold);
+        await Surveys.SurveyGoalFulfilment.AddAsync(json, db, query.Query, threshold, report.Basis.ProducedAt, ct);
+        if (exportFormat == ExportFormat.Json)
+        {
+            return Results.Content(json.ToJsonString(), "application/json; charset=utf-8");
+        }
+
+        var perInsats = exportFormat is ExportFormat.Xlsx or ExportFormat.CsvWide && scope == "forbund"
+            ? [await PerInsatsAsync(statistics, db, query.Query, report.Basis, threshold, ct)]
+            : Array.Empty<ExportTable>();
+        return ReportFile(json, exportFormat, "Statistikrapport", FileStem("statistik", request, report.Basis.Period.Name), [], perInsats);
     }
 
-    /// <summary>A report as a file: long CSV, wide CSV or xlsx, with the basis lines of a frozen report first when there are any.</summary>
-    private static IResult ReportFile(JsonNode json, ExportFormat format, string heading, string stem, IReadOnlyList<(string Label, ExportCell Value)> before)
+    /// <summary>
+    /// The per-insats table of a förbund report: each individual insats of the förbund (and the predecessors counted) that ran
+    /// in the period, from its own report for the same period and state of the log, under the same disclosure control.
+    /// </summary>
+    private static async Task<ExportTable> PerInsatsAsync(StatisticsService statistics, NpgsqlDataSource db, StatisticsQuery query, ReportBasis basis, int? threshold, CancellationToken ct)
+    {
+        var rows = new List<(InsatsInfo, JsonNode)>();
+        foreach (var insats in (await PerInsatsTable.InsatserAsync(db, basis.ForbundIds, basis.Period.From, basis.Period.To, ct)).Where(i => i.Kind == "individual"))
+        {
+            var insatsQuery = query with { Scope = StatisticsScope.Insats(insats.InsatsId), AsOfPosition = basis.Position, AsOfTime = null };
+            rows.Add((insats, ToJson(await statistics.GetReportAsync(insatsQuery, ct), threshold)));
+        }
+
+        return PerInsatsTable.Build(rows);
+    }
+
+    /// <summary>A report as a file: long CSV, wide CSV or xlsx, with the basis lines of a frozen report first when there are any, and any tables of its own first.</summary>
+    private static IResult ReportFile(
+        JsonNode json, ExportFormat format, string heading, string stem, IReadOnlyList<(string Label, ExportCell Value)> before, IReadOnlyList<ExportTable>? first = null)
     {
         var name = ExportFormats.FileName(stem, format);
         if (format == ExportFormat.Csv)
@@ -91,7 +125,7 @@ public static class StatisticsEndpoints
         }
 
         var report = (JsonObject)json;
-        var tables = ReportTables.Build(report);
+        IReadOnlyList<ExportTable> tables = [.. first ?? [], .. ReportTables.Build(report)];
         var basis = ReportTables.Basis(report, before);
         return format == ExportFormat.Xlsx
             ? Results.File(XlsxExport.Write(heading, basis, tables), XlsxExport.ContentType, name)

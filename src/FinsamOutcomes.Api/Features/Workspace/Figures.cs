@@ -124,6 +124,79 @@ public static class Figures
         return new HtmlString(svg.ToString());
     }
 
+    /// <summary>The keys of the rows of a list in the report (e.g. the seven kinds of occupationAtEnd.byKind), in the report's order.</summary>
+    public static IReadOnlyList<string> Keys(JsonNode report, string list) =>
+        (Sv.At(report, list) as JsonArray)?.Select(row => row?["key"]?.GetValue<string>() ?? "").ToArray() ?? [];
+
+    /// <summary>
+    /// A table of a list of rows split by gender (columns Totalt and the four genders), each row labelled by its code's
+    /// Swedish name in <paramref name="codeContext"/>, and the list's own total as the last row when it has one.
+    /// </summary>
+    public static HtmlString GenderTable(JsonNode report, string reportQuery, string labelledBy, string list, string codeContext, string firstHeading, (string Label, string Path)? totalRow = null)
+    {
+        var html = new StringBuilder();
+        html.Append(CultureInfo.InvariantCulture, $"<table data-report=\"{Encode(reportQuery)}\" aria-labelledby=\"{Encode(labelledBy)}\"><thead><tr><th scope=\"col\">{Encode(firstHeading)}</th><th scope=\"col\" class=\"n\">Totalt</th>");
+        foreach (var g in Sv.Genders)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<th scope=\"col\" class=\"n\">{Encode(Sv.Label(g))}</th>");
+        }
+
+        html.Append("</tr></thead><tbody>");
+        void Row(string label, string path, string tag)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<tr><{tag} scope=\"row\">{Encode(label)}</{tag}><td class=\"n\">{FigText(report, path + ".total")}</td>");
+            foreach (var g in Sv.Genders)
+            {
+                html.Append(CultureInfo.InvariantCulture, $"<td class=\"n\">{FigText(report, $"{path}.byGender.{g}")}</td>");
+            }
+
+            html.Append("</tr>");
+        }
+
+        foreach (var key in Keys(report, list))
+        {
+            Row(Statistics.Export.SwedishLabels.Code(codeContext, key), $"{list}.{key}", "th");
+        }
+
+        if (totalRow is { } total)
+        {
+            Row(total.Label, total.Path, "th");
+        }
+
+        html.Append("</tbody></table>");
+        return new HtmlString(html.ToString());
+    }
+
+    /// <summary>Shares split by gender, one row per share ({total, woman, man, nonBinary, notStated} of {numerator, denominator, value}), each cell "x,x % (n av N)".</summary>
+    public static HtmlString ShareTable(JsonNode report, string reportQuery, string labelledBy, string firstHeading, IEnumerable<(string Label, string Path)> rows)
+    {
+        var html = new StringBuilder();
+        html.Append(CultureInfo.InvariantCulture, $"<table data-report=\"{Encode(reportQuery)}\" aria-labelledby=\"{Encode(labelledBy)}\"><thead><tr><th scope=\"col\">{Encode(firstHeading)}</th><th scope=\"col\" class=\"n\">Totalt</th>");
+        foreach (var g in Sv.Genders)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<th scope=\"col\" class=\"n\">{Encode(Sv.Label(g))}</th>");
+        }
+
+        html.Append("</tr></thead><tbody>");
+        foreach (var (label, path) in rows)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\">{Encode(label)}</th>");
+            foreach (var part in new[] { "total" }.Concat(Sv.Genders))
+            {
+                html.Append(CultureInfo.InvariantCulture, $"<td class=\"n\">{Share(report, $"{path}.{part}")}</td>");
+            }
+
+            html.Append("</tr>");
+        }
+
+        html.Append("</tbody></table>");
+        return new HtmlString(html.ToString());
+    }
+
+    /// <summary>The bars of a list's totals: one group per row, one bar, labelled by the code's Swedish name.</summary>
+    public static IReadOnlyList<BarGroup> TotalBars(JsonNode report, string list, string codeContext) =>
+        Keys(report, list).Select(k => new BarGroup(Statistics.Export.SwedishLabels.Code(codeContext, k), [new Bar("Antal", Sv.Decimal(Sv.At(report, $"{list}.{k}.total")), $"{list}.{k}.total")])).ToArray();
+
     /// <summary>The bars of a gender split: one per gender, with the figure paths under <paramref name="prefix"/>.byGender.</summary>
     public static IReadOnlyList<Bar> GenderBars(JsonNode report, string prefix) =>
         Sv.Genders.Select(g => new Bar(Sv.Label(g), Sv.Decimal(Sv.At(report, $"{prefix}.byGender.{g}")), $"{prefix}.byGender.{g}")).ToArray();

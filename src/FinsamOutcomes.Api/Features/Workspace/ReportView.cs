@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using FinsamOutcomes.Api.Features.Statistics.Export;
 
 namespace FinsamOutcomes.Api.Features.Workspace;
 
@@ -8,8 +9,12 @@ public sealed record ReportView(
     ReportAsk Ask,
     JsonNode Report,
     IReadOnlyList<(InsatsInfo Insats, ReportAsk Ask, JsonNode Report)> PerInsats,
-    IReadOnlyList<(string Period, ReportAsk Ask, JsonNode Report)> Trend)
+    IReadOnlyList<(string Period, ReportAsk Ask, JsonNode Report)> Trend,
+    IReadOnlyDictionary<string, string> Names)
 {
+    /// <summary>The name of an insats or beredningsgrupp of the report's förbund (the intake-pause rows name them by id), else the id.</summary>
+    public string NameOf(string id) => Names.GetValueOrDefault(id) ?? id;
+
     /// <summary>Loads the report; the per-insats reports for a förbund scope (when <paramref name="perInsats"/>); the last six tertials.</summary>
     public static async Task<ReportView> LoadAsync(WorkspaceReports reports, HttpContext http, string title, ReportAsk ask, bool perInsats, CancellationToken ct)
     {
@@ -36,6 +41,21 @@ public sealed record ReportView(
             trend.Add((tertial, tertialAsk, await reports.ReportAsync(http, tertialAsk, ct)));
         }
 
-        return new ReportView(title, ask, report, rows, trend);
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        var paused = report["intakePauses"]?["rows"]?.AsArray().Count > 0;
+        foreach (var forbundId in paused ? report["basis"]?["forbundIds"]?.AsArray().Select(n => n!.GetValue<string>()) ?? [] : [])
+        {
+            foreach (var insats in await reports.InsatserAsync([forbundId], DateOnly.MinValue, DateOnly.MaxValue, ct))
+            {
+                names[insats.InsatsId] = insats.Name;
+            }
+
+            foreach (var (id, name, _) in await reports.BeredningsgrupperAsync(forbundId, ct))
+            {
+                names[id] = name;
+            }
+        }
+
+        return new ReportView(title, ask, report, rows, trend, names);
     }
 }

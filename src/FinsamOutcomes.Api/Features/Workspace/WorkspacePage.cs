@@ -28,6 +28,9 @@ public abstract class WorkspacePage(WorkspaceReports reports) : PageModel
 
     public bool MaySeeSurveys => IsForbundStaff || IsNationalReader || (Me.Is(Roles.InsatsManager) && Me.Insatser.Count > 0);
 
+    /// <summary>A beredningsgrupp member: sees its own groups (intake cap, insatser, intake pauses), as GET /api/beredningsgrupper/{id} gives them; no statistics.</summary>
+    public bool IsGroupMember => !Me.IsNational && Me.Is(Roles.AssessmentGroupMember) && Me.Beredningsgrupper.Count > 0;
+
     public bool MaySeeOldest => !Me.IsNational && (Me.Is(Roles.Administrator) || (Me.Is(Roles.CaseWorker) && Me.Insatser.Count > 0));
 
     public string? Error { get; protected set; }

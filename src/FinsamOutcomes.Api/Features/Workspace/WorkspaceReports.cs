@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using FinsamOutcomes.Api.Features.Statistics;
+using FinsamOutcomes.Api.Features.Statistics.Export;
 using FinsamOutcomes.Api.Infrastructure;
 using FinsamOutcomes.EventStore.Projections;
 using FluentValidation;
@@ -41,8 +42,6 @@ public sealed record ReportAsk(string Scope, string Period, string? ForbundId = 
     }
 }
 
-public sealed record InsatsInfo(string InsatsId, string ForbundId, string Name, string Kind, string FollowUp, DateOnly Start, DateOnly? End);
-
 /// <summary>
 /// The workspace's way to the figures: it calls the statistics endpoints' own handlers, so a page gets exactly the
 /// JSON the API would answer this caller — the same access rules, scope checks, suppression and numbers.
@@ -79,24 +78,8 @@ public sealed class WorkspaceReports(
         (OldestList)((IValueHttpResult)await StatisticsEndpoints.Oldest(http, statistics, db, insatsId, period, 20, ct)).Value!;
 
     /// <summary>The individual insatser of these förbund that ran at some time in the period.</summary>
-    public async Task<IReadOnlyList<InsatsInfo>> InsatserAsync(IReadOnlyList<string> forbundIds, DateOnly from, DateOnly to, CancellationToken ct)
-    {
-        await using var cmd = Sql.Command(db,
-            """
-            SELECT insats_id, forbund_id, name, kind, follow_up, start_date, coalesce(closed_on, end_date)
-            FROM rm_insatser WHERE forbund_id = ANY($1) AND start_date <= $3 AND coalesce(closed_on, end_date, $2) >= $2
-            ORDER BY name, insats_id
-            """, forbundIds.ToArray(), from, to);
-        var list = new List<InsatsInfo>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            list.Add(new InsatsInfo(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                reader.GetFieldValue<DateOnly>(5), reader.IsDBNull(6) ? null : reader.GetFieldValue<DateOnly>(6)));
-        }
-
-        return list;
-    }
+    public Task<IReadOnlyList<InsatsInfo>> InsatserAsync(IReadOnlyList<string> forbundIds, DateOnly from, DateOnly to, CancellationToken ct) =>
+        PerInsatsTable.InsatserAsync(db, forbundIds, from, to, ct);
 
     public async Task<string> ForbundNameAsync(string forbundId, CancellationToken ct)
     {

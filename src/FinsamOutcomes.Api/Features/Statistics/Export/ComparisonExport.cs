@@ -25,8 +25,8 @@ public static class ComparisonExport
         ], null);
         var changes = new ExportTable(
             "Ändrade siffror",
-            ["Siffra (sökväg i rapporten)", "Fryst", "Nu", "Skillnad"],
-            comparison.Changes.Select(c => (IReadOnlyList<ExportCell>)[ExportCell.Of(c.Figure), Number(c.Figure, c.Frozen), Number(c.Figure, c.Current), Number(c.Figure, c.Difference)]).ToList());
+            ["Siffra", "Sökväg i rapporten", "Fryst", "Nu", "Skillnad"],
+            comparison.Changes.Select(c => (IReadOnlyList<ExportCell>)[ExportCell.Of(c.Label), ExportCell.Of(c.Figure), Number(c.Figure, c.Frozen), Number(c.Figure, c.Current), Number(c.Figure, c.Difference)]).ToList());
         var causes = new ExportTable(
             "Händelser sedan frysningen",
             ["Loggposition", "Händelsetyp", "Datum", "Registrerad (svensk tid)"],

@@ -98,7 +98,7 @@ public static class ReportTables
 
         foreach (var (childKey, child) in obj)
         {
-            var label = Join(prefix, SwedishLabels.Key(childKey));
+            var label = Join(prefix, SwedishLabels.Key(key, childKey));
             switch (child)
             {
                 case JsonObject c when IsGenderRow(c):
@@ -269,7 +269,7 @@ public static class ReportTables
     {
         ("goals", "value") => "Värde",
         ("goals", "threshold") => "Målvärde",
-        _ => SwedishLabels.Key(property),
+        _ => SwedishLabels.Key(table, property),
     };
 
     private static ExportTable SimpleGenderTable(string title, List<(string Label, JsonObject Row)> rows) =>
@@ -385,7 +385,7 @@ public static class ReportTables
                 return ExportCell.Of(v.GetValue<bool>() ? "ja" : "nej");
             case JsonValue v:
                 var text = v.ToString();
-                return ExportCell.Of(key is "metric" or "status" or "reason" or "comparison" or "goalPeriod" or "scopeKind" or "category"
+                return ExportCell.Of(key is "metric" or "status" or "reason" or "comparison" or "goalPeriod" or "scopeKind" or "category" or "kind"
                     ? SwedishLabels.Code(key, text)
                     : codeContext is not null ? SwedishLabels.Code(codeContext, text) : text);
             default:
@@ -539,6 +539,11 @@ public static class ReportTables
         ("Aktualiseringar", "Mottagna per remitterande part och kön, beslut per typ, väntande vid periodens slut, dagar till beslut och inskrivning."),
         ("Måluppfyllelse", "Varje mål för insatserna: målvärde, värde, uppfyllt / ej uppfyllt / kan inte mätas och varför. Andelsmål i procent, antalsmål i antal."),
         ("Volyminsatser", "Tillfällen och deltagare per kön för insatser som följs upp med antal."),
+        ("Sysselsättning vid periodens slut", "Vad de aktiva vid periodens slut gör då (senaste registrerade ändring, annars sysselsättningen vid start); i sysselsättning = lönearbete, subventionerad anställning, studier, praktik eller arbetsträning; i arbete eller studier = de tre första."),
+        ("Aktiviteter", "Aktivitetstillfällen daterade i perioden per slag, och deltagare med minst ett tillfälle av varje slag (en deltagare kan räknas i flera slag)."),
+        ("Bakgrund", "Utbildning vid start, ålder vid inskrivning och tid med offentlig försörjning före insatsen, över periodens deltagare; remittent över periodens nya."),
+        ("SUS-grupper", "Periodens avslutade efter sysselsättning vid avslut (och vid start): förvärvsarbete, studier, aktivt arbetssökande, övriga avslutade."),
+        ("Intagsstopp", "Dagar i perioden då en insats eller beredningsgrupp hade stoppat intaget."),
         ("Felregistrering", "Ett deltagande registrerat i fel räknas inte i någon siffra."),
         ("Avrundning", "Andelar, medianer och medelvärden avrundas till en decimal, halva bort från noll."),
     ];

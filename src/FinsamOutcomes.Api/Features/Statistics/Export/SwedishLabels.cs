@@ -153,10 +153,24 @@ public static class SwedishLabels
         ["no_exits_in_period"] = "inga avslut under perioden", ["no_enrolments_due_in_period"] = "inga inskrivningar att mäta under perioden",
         ["period_is_not_a_whole_goal_period"] = "perioden är inte en hel målperiod",
         ["insats"] = "Insats", ["kommun"] = "Kommun", ["forbund"] = "Förbund", ["country"] = "Hela landet",
+        ["beredningsgrupp"] = "Beredningsgrupp",
     };
 
     /// <summary>The Swedish name of a property of the report, or the property itself.</summary>
     public static string Key(string key) => Keys.TryGetValue(key, out var label) ? label : key;
+
+    /// <summary>
+    /// The Swedish name of a property held by <paramref name="parent"/> (the property or list that holds it), where the name
+    /// alone would mislead: the rows of intakePauses are insatser and beredningsgrupper, not "Vid start" (the rows of a
+    /// before/after table), and their pausedAtEnd is a stopped intake, not a participant vilande.
+    /// </summary>
+    public static string Key(string parent, string key) => (parent, key) switch
+    {
+        ("intakePauses", "rows") => "Per insats och beredningsgrupp",
+        ("intakePauses" or "rows", "pausedAtEnd") => "Intagsstopp vid periodens slut",
+        ("intakePauses" or "rows", "id") => "Insats eller beredningsgrupp (id)",
+        _ => Key(key),
+    };
 
     /// <summary>The Swedish name of a code held by the property (or table) <paramref name="context"/>, or the code itself.</summary>
     public static string Code(string context, string code)
@@ -196,6 +210,42 @@ public static class SwedishLabels
             _ => Misc,
         };
         return list.FirstOrDefault(p => p.Key != "total" && string.Equals(p.Value, label.Trim(), StringComparison.OrdinalIgnoreCase)).Key;
+    }
+
+    /// <summary>
+    /// A figure's path in the report (as a comparison names it) in Swedish, part by part: <c>exits.byReason[flyttat].byGender.woman</c>
+    /// is "Avslut / Per avslutsorsak: flyttat / Kvinnor", <c>exits.workOrStudies.total.value</c> "Avslut / Andel till arbete/studier /
+    /// Totalt / Andel (%)". A row of a list is named by its code in Swedish where the list has names for its codes.
+    /// </summary>
+    public static string Figure(string path)
+    {
+        var parts = new List<string>();
+        var parent = "";
+        var context = "";
+        foreach (var segment in path.Split('.'))
+        {
+            var open = segment.IndexOf('[', StringComparison.Ordinal);
+            var key = open < 0 ? segment : segment[..open];
+            if (key is not ("rows" or "atExit" or "atExitTotals"))
+            {
+                context = key;
+            }
+
+            if (key != "byGender")
+            {
+                parts.Add(Key(parent, key));
+            }
+
+            if (open >= 0 && segment.EndsWith(']'))
+            {
+                var code = segment[(open + 1)..^1];
+                parts[^1] += ": " + Code(context, code);
+            }
+
+            parent = key;
+        }
+
+        return string.Join(" / ", parts);
     }
 
     /// <summary>Goal metrics whose value is a percentage; the others are counts.</summary>

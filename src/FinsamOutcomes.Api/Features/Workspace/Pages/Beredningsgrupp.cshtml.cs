@@ -1,13 +1,15 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using FinsamOutcomes.Api.Features.Beredningsgrupper;
 using FinsamOutcomes.Api.Features.Statistics;
+using FinsamOutcomes.Api.Features.Statistics.Export;
 using FinsamOutcomes.Api.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 
 namespace FinsamOutcomes.Api.Features.Workspace.Pages;
 
 /// <summary>Referrals waiting, this week's acceptances against the cap, waiting times; the äldstalista for those allowed (administrator, case worker of the insats).</summary>
-public sealed class BeredningsgruppModel(WorkspaceReports reports) : WorkspacePage(reports)
+public sealed class BeredningsgruppModel(WorkspaceReports reports, StreamCommands streams) : WorkspacePage(reports)
 {
     [BindProperty(SupportsGet = true)] public string? Period { get; set; }
 
@@ -21,15 +23,33 @@ public sealed class BeredningsgruppModel(WorkspaceReports reports) : WorkspacePa
 
     public List<(InsatsInfo Insats, OldestList List)> Oldest { get; } = [];
 
+    /// <summary>A member's own beredningsgrupper, read through GET /api/beredningsgrupper/{id}'s handler (its access rule), with the insatser's names.</summary>
+    public List<(BeredningsgruppView Group, IReadOnlyList<string> Insatser)> OwnGroups { get; } = [];
+
     private IReadOnlyList<(string Id, string Name, int Cap)> _groups = [];
 
     public string GroupName(string id) => _groups.FirstOrDefault(g => g.Id == id).Name ?? id;
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
-        if (!IsForbundStaff && !MaySeeOldest)
+        if (!IsForbundStaff && !MaySeeOldest && !IsGroupMember)
         {
             return Refuse("beredningsgruppens statistik");
+        }
+
+        if (IsGroupMember)
+        {
+            var names = (await Reports.InsatserAsync([Me.ForbundId], DateOnly.MinValue, DateOnly.MaxValue, ct)).ToDictionary(i => i.InsatsId, i => i.Name);
+            foreach (var id in Me.Beredningsgrupper.Order(StringComparer.Ordinal))
+            {
+                await TryAsync(async () =>
+                {
+                    var group = (BeredningsgruppView)((IValueHttpResult)await BeredningsgruppEndpoints.Get(id, HttpContext, streams, ct)).Value!;
+                    OwnGroups.Add((group, group.InsatsIds.Select(i => names.GetValueOrDefault(i) ?? i).ToArray()));
+                });
+            }
+
+            return Page();
         }
 
         var today = Reports.Today;

@@ -1,3 +1,4 @@
+using FinsamOutcomes.Api.Features.Statistics.Export;
 using System.Text.Json.Nodes;
 using FinsamOutcomes.Api.Infrastructure;
 using Microsoft.AspNetCore.Mvc;

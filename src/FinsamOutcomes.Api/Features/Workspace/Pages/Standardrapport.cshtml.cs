@@ -1,3 +1,4 @@
+using FinsamOutcomes.Api.Features.Statistics.Export;
 using FinsamOutcomes.Api.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 

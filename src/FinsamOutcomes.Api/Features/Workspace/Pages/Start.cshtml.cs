@@ -18,7 +18,7 @@ public sealed class StartModel(WorkspaceReports reports) : WorkspacePage(reports
             return Redirect("/arbetsyta/nationell");
         }
 
-        if (Me.Is(Roles.CaseWorker))
+        if (Me.Is(Roles.CaseWorker) || IsGroupMember)
         {
             return Redirect("/arbetsyta/beredningsgrupp");
         }
