@@ -1,4 +1,5 @@
 using FinsamOutcomes.Benchmarks;
+using FinsamOutcomes.Benchmarks.National;
 
 var (options, error) = BenchOptions.Parse(args);
 if (options is null)
@@ -19,6 +20,11 @@ var log = Console.Error;
 
 try
 {
+    if (options.Scenario == "generate")
+    {
+        return await GenerateCommand.RunAsync(options, log, ct);
+    }
+
     await using var server = await BenchServer.StartAsync(options.Connection, options.NpgsqlSettings, ct);
     var environment = $"{Environment.ProcessorCount} logical cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}";
     var loadBefore = LoadAverage();
