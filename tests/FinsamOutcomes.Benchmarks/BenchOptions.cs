@@ -2,9 +2,24 @@ using System.Globalization;
 
 namespace FinsamOutcomes.Benchmarks;
 
-/// <summary>The command line: <c>[append|feed|all] [--events N] [--rounds R] [--connection CS] [--npgsql SETTINGS]</c>.</summary>
+/// <summary>The command line: <c>[append|feed|all|generate] [--events N] [--rounds R] [--connection CS] [--npgsql SETTINGS] [--seed S] [--writers W]</c>.</summary>
 internal sealed record BenchOptions(string Scenario, int? Events, int Rounds, string? Connection, string? NpgsqlSettings)
 {
+    /// <summary>For reports: an existing database on the server that holds a generated, projected national log.</summary>
+    public string? Database { get; init; }
+
+    public const int DefaultSeed = 20160101;
+
+    public const int DefaultGenerateEvents = 100_000;
+
+    public const int DefaultGenerateWriters = 4;
+
+    /// <summary>The national generator's seed.</summary>
+    public int Seed { get; init; } = DefaultSeed;
+
+    /// <summary>Concurrent writers of the national generator's people (one stream stays on one writer).</summary>
+    public int Writers { get; init; } = DefaultGenerateWriters;
+
     public const string ConnectionVariable = "FINSAM_BENCH_CONNECTION";
 
     public const int DefaultAppendEvents = 5000;
@@ -15,6 +30,15 @@ internal sealed record BenchOptions(string Scenario, int? Events, int Rounds, st
 
     public static string Usage { get; } = string.Join('\n',
         "usage: FinsamOutcomes.Benchmarks [append|feed|all] [--events N] [--rounds R] [--connection CS] [--npgsql SETTINGS]",
+        "       FinsamOutcomes.Benchmarks generate --connection CS [--events N] [--seed S] [--writers W]",
+        "       FinsamOutcomes.Benchmarks reports [--database NAME] [--events N] [--rounds R] [--connection CS]",
+        "  reports            warm p50/p99 of 2024's reports (insats, kommun, förbund with and without predecessors, country",
+        "                     with disclosure control, as of an earlier position, a frozen comparison) against plain SQL, over",
+        "                     the generated log in database NAME of the server, or over N generated events (default",
+        FormattableString.Invariant($"                     {DefaultGenerateEvents}) in a fresh database; 10×R measured rounds"),
+        FormattableString.Invariant($"  generate           writes about N events (default {DefaultGenerateEvents}) of a national log (80 förbund, 2016–2025) from seed S"),
+        FormattableString.Invariant($"                     (default {DefaultSeed}) into the database of CS through the store with W writers (default"),
+        FormattableString.Invariant($"                     {DefaultGenerateWriters}; 1 gives the same log order every time), then projects its statistics"),
         FormattableString.Invariant($"  --events N         events per measured append run (default {DefaultAppendEvents}) and in the feed's log"),
         FormattableString.Invariant($"                     (default {DefaultFeedEvents})"),
         FormattableString.Invariant($"  --rounds R         measured rounds per scenario; the median is reported (default {DefaultRounds})"),
@@ -27,9 +51,16 @@ internal sealed record BenchOptions(string Scenario, int? Events, int Rounds, st
 
     public bool RunsFeed => Scenario is "feed" or "all";
 
+    public bool RunsReports => Scenario is "reports";
+
+    /// <summary>Measured rounds of the reports scenario: ten per round asked for.</summary>
+    public int ReportRounds => Rounds * 10;
+
     public int AppendEvents => Events ?? DefaultAppendEvents;
 
     public int FeedEvents => Events ?? DefaultFeedEvents;
+
+    public int GenerateEvents => Events ?? DefaultGenerateEvents;
 
     /// <summary>Parses the arguments; null with an error message when they are not valid.</summary>
     public static (BenchOptions? Options, string? Error) Parse(IReadOnlyList<string> args)
@@ -39,15 +70,18 @@ internal sealed record BenchOptions(string Scenario, int? Events, int Rounds, st
         var rounds = DefaultRounds;
         var connection = Environment.GetEnvironmentVariable(ConnectionVariable) is { Length: > 0 } fromEnv ? fromEnv : null;
         string? npgsql = null;
+        var seed = DefaultSeed;
+        var writers = DefaultGenerateWriters;
+        string? database = null;
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
             switch (arg)
             {
-                case "append" or "feed" or "all":
+                case "append" or "feed" or "all" or "generate" or "reports":
                     scenario = arg;
                     break;
-                case "--events" or "--rounds" or "--connection" or "--npgsql" when i + 1 >= args.Count:
+                case "--events" or "--rounds" or "--connection" or "--npgsql" or "--seed" or "--writers" or "--database" when i + 1 >= args.Count:
                     return (null, $"{arg} needs a value");
                 case "--events":
                     if (!TryPositive(args[++i], out var count))
@@ -64,6 +98,23 @@ internal sealed record BenchOptions(string Scenario, int? Events, int Rounds, st
                     }
 
                     break;
+                case "--seed":
+                    if (!int.TryParse(args[++i], NumberStyles.None, CultureInfo.InvariantCulture, out seed))
+                    {
+                        return (null, "--seed needs a whole number");
+                    }
+
+                    break;
+                case "--writers":
+                    if (!TryPositive(args[++i], out writers))
+                    {
+                        return (null, "--writers needs a positive whole number");
+                    }
+
+                    break;
+                case "--database":
+                    database = args[++i];
+                    break;
                 case "--connection":
                     connection = args[++i];
                     break;
@@ -75,7 +126,12 @@ internal sealed record BenchOptions(string Scenario, int? Events, int Rounds, st
             }
         }
 
-        return (new BenchOptions(scenario, events, rounds, connection, npgsql), null);
+        if (scenario == "generate" && connection is null)
+        {
+            return (null, $"generate needs --connection (or {ConnectionVariable}) naming the database to fill");
+        }
+
+        return (new BenchOptions(scenario, events, rounds, connection, npgsql) { Seed = seed, Writers = writers, Database = database }, null);
     }
 
     private static bool TryPositive(string text, out int value) =>

@@ -61,7 +61,7 @@ internal sealed class BenchServer : IAsyncDisposable
         builder.Database = name;
         await ExecuteAdminAsync($"CREATE DATABASE \"{name}\"", ct);
         var dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
-        var database = new BenchDatabase(this, name, dataSource);
+        var database = new BenchDatabase(this, name, dataSource, builder.ConnectionString);
         try
         {
             await SchemaMigrator.MigrateAsync(dataSource, Migration.EventStore, cancellationToken: ct);
@@ -73,6 +73,18 @@ internal sealed class BenchServer : IAsyncDisposable
         }
 
         return database;
+    }
+
+    /// <summary>The connection string of an existing database of the server, with the extra Npgsql settings.</summary>
+    public string ConnectionString(string database)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(_adminConnection) { Database = database };
+        if (_npgsqlSettings is not null)
+        {
+            builder.ConnectionString += ";" + _npgsqlSettings;
+        }
+
+        return builder.ConnectionString;
     }
 
     /// <summary>The server's version and the settings that decide what a commit costs.</summary>
@@ -134,9 +146,12 @@ internal sealed class BenchServer : IAsyncDisposable
 }
 
 /// <summary>A fresh database for one scenario; dropped on dispose.</summary>
-internal sealed class BenchDatabase(BenchServer server, string name, NpgsqlDataSource dataSource) : IAsyncDisposable
+internal sealed class BenchDatabase(BenchServer server, string name, NpgsqlDataSource dataSource, string connectionString) : IAsyncDisposable
 {
     public NpgsqlDataSource DataSource => dataSource;
+
+    /// <summary>The database's connection string with the extra Npgsql settings, for a data source of another kind.</summary>
+    public string ConnectionString => connectionString;
 
     public async Task ExecuteAsync(string sql, CancellationToken ct)
     {

@@ -1,4 +1,5 @@
 using FinsamOutcomes.Benchmarks;
+using FinsamOutcomes.Benchmarks.National;
 
 var (options, error) = BenchOptions.Parse(args);
 if (options is null)
@@ -19,6 +20,11 @@ var log = Console.Error;
 
 try
 {
+    if (options.Scenario == "generate")
+    {
+        return await GenerateCommand.RunAsync(options, log, ct);
+    }
+
     await using var server = await BenchServer.StartAsync(options.Connection, options.NpgsqlSettings, ct);
     var environment = $"{Environment.ProcessorCount} logical cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}";
     var loadBefore = LoadAverage();
@@ -40,6 +46,8 @@ try
         await RunScenarioAsync(ScenarioFamily.Feed, () => new FeedBenchmark(database, options, log).RunAsync(ct));
     }
 
+    var reports = options.RunsReports ? await ReportsCommand.RunAsync(server, options, log, failures, ct) : [];
+
     Console.WriteLine();
     Console.WriteLine(environment);
     Console.WriteLine(serverDescription);
@@ -47,8 +55,14 @@ try
     Console.WriteLine($"load average (1, 5, 15 min) before: {loadBefore}; after: {LoadAverage()}");
     Console.WriteLine();
     ResultTable.Print(Console.Out, results, failures);
+    if (reports.Count > 0)
+    {
+        Console.WriteLine();
+        ReportsBenchmark.Print(Console.Out, reports);
+    }
+
     Console.WriteLine();
-    Console.WriteLine(ResultTable.ResultLine(results, failures));
+    Console.WriteLine(ResultTable.ResultLine(results, failures, reports));
     return failures.Count == 0 ? 0 : 1;
 
     async Task RunScenarioAsync(ScenarioFamily family, Func<Task<IReadOnlyList<ScenarioResult>>> run)

@@ -7,6 +7,7 @@ internal enum ScenarioFamily
 {
     Append,
     Feed,
+    Reports,
 }
 
 /// <summary>The seconds of each measured round of one scenario, for the store and for its baseline.</summary>
@@ -41,6 +42,11 @@ internal static class ResultTable
 
     public static void Print(TextWriter output, IReadOnlyList<ScenarioResult> results, IReadOnlyList<ScenarioFailure> failures)
     {
+        if (results.Count == 0 && failures.Count == 0)
+        {
+            return;
+        }
+
         output.WriteLine(Row("scenario", "writers", "events", "seconds", "events/s", "baseline events/s", "ratio"));
         output.WriteLine(Row(Widths.Select((w, i) => i == 0 ? new string('-', w) : new string('-', w - 1) + ":").ToArray()));
         foreach (var r in results)
@@ -66,8 +72,12 @@ internal static class ResultTable
     /// The closing line. An append ratio is the lower of the new-stream and existing-stream ratios at
     /// that writer count. A scenario that was not run shows n/a, one that failed shows failed.
     /// </summary>
-    public static string ResultLine(IReadOnlyList<ScenarioResult> results, IReadOnlyList<ScenarioFailure> failures)
+    public static string ResultLine(IReadOnlyList<ScenarioResult> results, IReadOnlyList<ScenarioFailure> failures, IReadOnlyList<National.ReportTiming> reports)
     {
+        string ReportP99(string report) =>
+            failures.Any(f => f.Family == ScenarioFamily.Reports) ? "failed"
+            : reports.FirstOrDefault(r => r.Report == report) is { } timing ? timing.P99.ToString("F0", CultureInfo.InvariantCulture) : "n/a";
+
         string Ratio(ScenarioFamily family, int? writers)
         {
             if (failures.Any(f => f.Family == family))
@@ -81,7 +91,9 @@ internal static class ResultTable
 
         return $"RESULT append_ratio_1={Ratio(ScenarioFamily.Append, 1)} " +
                $"append_ratio_16={Ratio(ScenarioFamily.Append, 16)} " +
-               $"feed_ratio={Ratio(ScenarioFamily.Feed, null)}";
+               $"feed_ratio={Ratio(ScenarioFamily.Feed, null)} " +
+               $"report_p99_ms_forbund={ReportP99("forbund-year")} " +
+               $"report_p99_ms_country={ReportP99("country-year-disclosure")}";
     }
 
     private static string Format(double value) => value.ToString("N0", CultureInfo.InvariantCulture);

@@ -43,6 +43,35 @@ public static class Database
             builder.Services.AddHostedService(sp => sp.GetRequiredService<LocalPostgresWatchdog>());
         }
 
+        var registry = CreateRegistry();
+        builder.Services.AddSingleton(CreateDataSource(connectionString));
+        builder.Services.AddSingleton(registry);
+        builder.Services.AddSingleton(sp => new PostgresEventStore(
+            sp.GetRequiredService<NpgsqlDataSource>(), registry, sp.GetServices<IInlineProjection>()));
+        var lagLimits = builder.Configuration.GetSection("Health").Get<ProjectionLagLimits>() ?? new ProjectionLagLimits();
+        builder.Services.AddSingleton(sp => new ProjectionMonitor(
+            sp.GetRequiredService<NpgsqlDataSource>(), sp.GetServices<ProjectionRunner>(), sp.GetRequiredService<TimeProvider>(), lagLimits));
+        builder.Services.AddHostedService<ProjectionDaemon>();
+        builder.Services.Configure<ProjectionRunnerOptions>(builder.Configuration.GetSection("Projections"));
+    }
+
+    /// <summary>The service's data source on a connection string: its settings, which the benchmarks measure with too.</summary>
+    public static NpgsqlDataSource CreateDataSource(string connectionString)
+    {
+        var dataSourceBuilder = new NpgsqlDataSourceBuilder(connectionString);
+        dataSourceBuilder.ConnectionStringBuilder.ApplicationName ??= "finsam-outcomes";
+        // the store's and read models' statements repeat: let Npgsql prepare the frequent ones
+        if (dataSourceBuilder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            dataSourceBuilder.ConnectionStringBuilder.MaxAutoPrepare = 64;
+        }
+
+        return dataSourceBuilder.Build();
+    }
+
+    /// <summary>Every event type of the catalogue under its stored name, with the upcasts of retired versions.</summary>
+    public static EventTypeRegistry CreateRegistry()
+    {
         var registry = new EventTypeRegistry();
         foreach (var (type, name) in EventCatalogue.All)
         {
@@ -54,22 +83,7 @@ public static class Database
             registry.Upcast(from, to, convert);
         }
 
-        var dataSourceBuilder = new NpgsqlDataSourceBuilder(connectionString);
-        dataSourceBuilder.ConnectionStringBuilder.ApplicationName ??= "finsam-outcomes";
-        // the store's and read models' statements repeat: let Npgsql prepare the frequent ones
-        if (dataSourceBuilder.ConnectionStringBuilder.MaxAutoPrepare == 0)
-        {
-            dataSourceBuilder.ConnectionStringBuilder.MaxAutoPrepare = 64;
-        }
-        builder.Services.AddSingleton(dataSourceBuilder.Build());
-        builder.Services.AddSingleton(registry);
-        builder.Services.AddSingleton(sp => new PostgresEventStore(
-            sp.GetRequiredService<NpgsqlDataSource>(), registry, sp.GetServices<IInlineProjection>()));
-        var lagLimits = builder.Configuration.GetSection("Health").Get<ProjectionLagLimits>() ?? new ProjectionLagLimits();
-        builder.Services.AddSingleton(sp => new ProjectionMonitor(
-            sp.GetRequiredService<NpgsqlDataSource>(), sp.GetServices<ProjectionRunner>(), sp.GetRequiredService<TimeProvider>(), lagLimits));
-        builder.Services.AddHostedService<ProjectionDaemon>();
-        builder.Services.Configure<ProjectionRunnerOptions>(builder.Configuration.GetSection("Projections"));
+        return registry;
     }
 
     /// <summary>Registers an asynchronous projection and its runner.</summary>

@@ -443,21 +443,9 @@ public sealed class DemoData(IServer server, AuthSettings auth, NpgsqlDataSource
             return $"{year:0000}{nine[2..]}{(10 - (sum % 10)) % 10}";
         }
 
-        private T Pick<T>(params (T Value, int Weight)[] choices) => Pick(_random, choices);
+        private T Pick<T>(params (T Value, int Weight)[] choices) => _random.Pick(choices);
 
-        private static T Pick<T>(Random random, params (T Value, int Weight)[] choices)
-        {
-            var roll = random.Next(choices.Sum(c => c.Weight));
-            foreach (var (value, weight) in choices)
-            {
-                if ((roll -= weight) < 0)
-                {
-                    return value;
-                }
-            }
-
-            return choices[^1].Value;
-        }
+        private static T Pick<T>(Random random, params (T Value, int Weight)[] choices) => random.Pick(choices);
 
         private DateOnly Date(DateOnly from, DateOnly to) => from.AddDays(_random.Next(to.DayNumber - from.DayNumber + 1));
 
