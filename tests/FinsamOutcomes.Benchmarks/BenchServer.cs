@@ -61,7 +61,7 @@ internal sealed class BenchServer : IAsyncDisposable
         builder.Database = name;
         await ExecuteAdminAsync($"CREATE DATABASE \"{name}\"", ct);
         var dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
-        var database = new BenchDatabase(this, name, dataSource);
+        var database = new BenchDatabase(this, name, dataSource, builder.ConnectionString);
         try
         {
             await SchemaMigrator.MigrateAsync(dataSource, Migration.EventStore, cancellationToken: ct);
@@ -134,8 +134,11 @@ internal sealed class BenchServer : IAsyncDisposable
 }
 
 /// <summary>A fresh database for one scenario; dropped on dispose.</summary>
-internal sealed class BenchDatabase(BenchServer server, string name, NpgsqlDataSource dataSource) : IAsyncDisposable
+internal sealed class BenchDatabase(BenchServer server, string name, NpgsqlDataSource dataSource, string connectionString) : IAsyncDisposable
 {
+    /// <summary>The database's connection string (with the extra Npgsql settings), for a service started on it.</summary>
+    public string ConnectionString => connectionString;
+
     public NpgsqlDataSource DataSource => dataSource;
 
     public async Task ExecuteAsync(string sql, CancellationToken ct)

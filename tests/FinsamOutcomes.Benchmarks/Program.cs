@@ -46,6 +46,15 @@ try
         await RunScenarioAsync(ScenarioFamily.Feed, () => new FeedBenchmark(database, options, log).RunAsync(ct));
     }
 
+    string? httpSummary = null;
+    if (options.RunsHttp)
+    {
+        await using var database = await server.CreateDatabaseAsync("http", ct);
+        var http = new HttpBenchmark(database, options, log);
+        await RunScenarioAsync(ScenarioFamily.Http, () => http.RunAsync(ct));
+        httpSummary = http.Summary;
+    }
+
     Console.WriteLine();
     Console.WriteLine(environment);
     Console.WriteLine(serverDescription);
@@ -53,6 +62,11 @@ try
     Console.WriteLine($"load average (1, 5, 15 min) before: {loadBefore}; after: {LoadAverage()}");
     Console.WriteLine();
     ResultTable.Print(Console.Out, results, failures);
+    if (httpSummary is not null)
+    {
+        Console.WriteLine(httpSummary);
+    }
+
     Console.WriteLine();
     Console.WriteLine(ResultTable.ResultLine(results, failures));
     return failures.Count == 0 ? 0 : 1;

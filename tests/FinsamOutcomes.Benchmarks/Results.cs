@@ -7,6 +7,7 @@ internal enum ScenarioFamily
 {
     Append,
     Feed,
+    Http,
 }
 
 /// <summary>The seconds of each measured round of one scenario, for the store and for its baseline.</summary>
@@ -81,7 +82,8 @@ internal static class ResultTable
 
         return $"RESULT append_ratio_1={Ratio(ScenarioFamily.Append, 1)} " +
                $"append_ratio_16={Ratio(ScenarioFamily.Append, 16)} " +
-               $"feed_ratio={Ratio(ScenarioFamily.Feed, null)}";
+               $"feed_ratio={Ratio(ScenarioFamily.Feed, null)} " +
+               $"http_ratio={Ratio(ScenarioFamily.Http, null)}";
     }
 
     private static string Format(double value) => value.ToString("N0", CultureInfo.InvariantCulture);
