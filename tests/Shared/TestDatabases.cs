@@ -1,17 +1,27 @@
 using FinsamOutcomes.EventStore;
 using Npgsql;
+using Testcontainers.PostgreSql;
 
 namespace FinsamOutcomes.Testing;
 
 /// <summary>
-/// One throwaway PostgreSQL cluster per test run (started from the installed binaries), or the server
-/// named by FINSAM_TEST_CONNECTION. Every test class asks for its own database with a random name.
-/// Databases are left behind after the run so a failure leaves data to look at; the throwaway
-/// cluster itself is removed when the test process exits.
+/// One throwaway PostgreSQL server per test run, chosen in this order: the server named by
+/// FINSAM_TEST_CONNECTION; a Testcontainers.PostgreSql container whenever a Docker engine answers
+/// (image FINSAM_TEST_POSTGRES_IMAGE, default postgres:15); otherwise a cluster started from the installed
+/// server binaries. FINSAM_TEST_DATABASE=binaries or =containers forces one of the last two (containers
+/// then fails loudly when no engine answers). Which one ran is written to standard error and to
+/// <c>finsam-test-database.txt</c> in the temp folder. Every test class asks for its own database with a
+/// random name. Databases are left behind after the run so a failure leaves data to look at; the
+/// throwaway server itself is removed when the test process exits.
 /// </summary>
 public static class TestDatabases
 {
     public const string ConnectionVariable = "FINSAM_TEST_CONNECTION";
+    public const string ChoiceVariable = "FINSAM_TEST_DATABASE";
+    public const string ImageVariable = "FINSAM_TEST_POSTGRES_IMAGE";
+
+    /// <summary>What this test process runs on, for the test output ("Testcontainers …" or "installed binaries …").</summary>
+    public static string? Description { get; private set; }
 
     private const string FolderPrefix = "finsam-test-pg-";
 
@@ -36,9 +46,53 @@ public static class TestDatabases
     {
         if (Environment.GetEnvironmentVariable(ConnectionVariable) is { Length: > 0 } given)
         {
+            Announce($"the server named by {ConnectionVariable}");
             return given;
         }
 
+        var choice = Environment.GetEnvironmentVariable(ChoiceVariable)?.Trim().ToLowerInvariant();
+        if (choice is not (null or "" or "binaries" or "containers"))
+        {
+            throw new InvalidOperationException($"{ChoiceVariable} must be 'binaries' or 'containers', not '{choice}'.");
+        }
+
+        if (choice != "binaries")
+        {
+            var engine = await DockerEngine.PingAsync();
+            if (engine.Answers)
+            {
+                return await StartContainerAsync(engine.Endpoint);
+            }
+
+            if (choice == "containers")
+            {
+                throw new InvalidOperationException($"{ChoiceVariable}=containers, but no Docker engine answers at {engine.Endpoint}.");
+            }
+        }
+
+        return await StartInstalledAsync();
+    }
+
+    private static async Task<string> StartContainerAsync(string endpoint)
+    {
+        var image = Environment.GetEnvironmentVariable(ImageVariable) is { Length: > 0 } named ? named : "postgres:15";
+        // The module's defaults (fsync, full_page_writes and synchronous_commit off) match the throwaway cluster's.
+        var container = new PostgreSqlBuilder(image).Build();
+        await container.StartAsync();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => container.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        var connection = container.GetConnectionString();
+        await using (var probe = new NpgsqlConnection(connection))
+        {
+            await probe.OpenAsync();
+            await using var cmd = new NpgsqlCommand("SHOW server_version", probe);
+            Announce($"Testcontainers.PostgreSql: image {image}, PostgreSQL {await cmd.ExecuteScalarAsync()}, container {container.Id[..12]}, engine {endpoint}");
+        }
+
+        return connection;
+    }
+
+    private static async Task<string> StartInstalledAsync()
+    {
         RemoveStaleClusters();
         var folder = Path.Combine(Path.GetTempPath(), $"{FolderPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}"[..48]);
         // a throwaway cluster: fast, not durable (the crash test starts its own durable server)
@@ -57,7 +111,22 @@ public static class TestDatabases
             {
             }
         };
+        Announce($"installed binaries: {LocalPostgres.FindBinaries()}, cluster in {folder}");
         return _server.ConnectionString();
+    }
+
+    private static void Announce(string what)
+    {
+        Description = what;
+        var line = $"[test database] {AppDomain.CurrentDomain.FriendlyName}: {what}";
+        Console.Error.WriteLine(line);
+        try
+        {
+            File.AppendAllText(Path.Combine(Path.GetTempPath(), "finsam-test-database.txt"), line + Environment.NewLine);
+        }
+        catch (IOException)
+        {
+        }
     }
 
     /// <summary>

@@ -71,6 +71,8 @@ public sealed partial class ProblemMapping(IProblemDetailsService problems, ILog
             NotFoundException missing => Problem(404, "not_found", missing.Message),
             ProjectionsBehindException behind => Problem(503, "projections_behind",
                 "The statistics have not yet caught up with the log position asked for. Retry shortly.", new() { ["position"] = behind.Position }),
+            Features.Statistics.ReplicaBehindException behind => Problem(503, "replica_behind",
+                "The report replica has not yet caught up with the log position asked for. Retry shortly.", new() { ["position"] = behind.Position }),
             _ when Database.IsUnavailable(exception) => Problem(503, "database_unavailable", "The database cannot be reached right now (it may be restarting). Retry shortly."),
             _ => null,
         };

@@ -128,16 +128,17 @@ public sealed class ProjectionMonitor(NpgsqlDataSource dataSource, IEnumerable<P
             return (false, "runner is dead");
         }
 
+        // failing is the diagnosis even when no batch ever succeeded (so no heartbeat was ever written)
+        if (runner.FailingSince is { } failingSince && now - failingSince > stallAfter)
+        {
+            return (false, "runner keeps failing");
+        }
+
         if (heartbeat is null)
         {
             return runner.State == ProjectionRunnerState.Starting && now - runner.LastLoopAt < stallAfter
                 ? (true, null)
                 : (false, "runner has never started");
-        }
-
-        if (runner.FailingSince is { } failingSince && now - failingSince > stallAfter)
-        {
-            return (false, "runner keeps failing");
         }
 
         // The active runner, here or in another process, beats the heartbeat while it works or idles.

@@ -72,6 +72,7 @@ public static class StatisticsEndpoints
         var query = await AuthorizeAsync(http, db, request, ct);
         await RequireKnownPositionsAsync(db, asOfPosition, waitForPosition, ct);
         await WaitAsync(monitor, waitForPosition, options.Value.MaxWait, ct);
+        await http.RequestServices.GetRequiredService<ReportDatabase>().WaitForReplicaAsync(asOfPosition, asOfTime, waitForPosition, options.Value.MaxWait, ct);
         var report = await statistics.GetReportAsync(query.Query, ct);
         var json = ToJson(report, query.Suppress ? options.Value.SuppressionThreshold : null);
         return exportFormat == ExportFormat.Json

@@ -9,7 +9,9 @@ public static class StatisticsRegistration
     public static IServiceCollection AddStatistics(this IServiceCollection services)
     {
         services.AddProjection<StatisticsProjection>();
-        services.AddSingleton<StatisticsService>();
+        // report queries may run on a read-only streaming replica (ConnectionStrings:FinsamReports)
+        services.AddSingleton(ReportDatabase.Create);
+        services.AddSingleton(sp => new StatisticsService(sp.GetRequiredService<ReportDatabase>().DataSource, sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 }

@@ -1,0 +1,87 @@
+using FinsamOutcomes.Api.Features.Statistics.Projection;
+using FinsamOutcomes.Api.Infrastructure;
+using FinsamOutcomes.EventStore.Projections;
+using Npgsql;
+
+namespace FinsamOutcomes.Api.Features.Statistics;
+
+/// <summary>
+/// Where statistics reports are read: the primary, or — with <c>ConnectionStrings:FinsamReports</c> set — a
+/// read-only PostgreSQL streaming replica of it. Writes, scope checks, frozen reports and the projections always
+/// use the primary; only the report queries move. A replica replays the primary's log and projection tables, so a
+/// report there is exactly the report the primary would give at the replica's position, which the report's basis
+/// names. A report asked as of a position or time, or to wait for a position, first waits (bounded) until the
+/// replica has replayed that position and the statistics projection's checkpoint with it; it never answers from a
+/// replica that is behind what was asked.
+/// </summary>
+public sealed class ReportDatabase
+{
+    public const string ConnectionStringName = "FinsamReports";
+
+    private readonly NpgsqlDataSource _primary;
+    private readonly ProjectionMonitor? _replica;
+
+    public ReportDatabase(NpgsqlDataSource primary, NpgsqlDataSource? replica)
+    {
+        _primary = primary;
+        DataSource = replica ?? primary;
+        _replica = replica is null ? null : new ProjectionMonitor(replica, []);
+    }
+
+    /// <summary>The data source report queries run on.</summary>
+    public NpgsqlDataSource DataSource { get; }
+
+    public bool IsReplica => _replica is not null;
+
+    /// <summary>
+    /// On a replica: waits until it has reached the highest of the positions asked for (the primary's last position
+    /// recorded at or before <paramref name="asOfTime"/> for a time); 503 <c>replica_behind</c> after
+    /// <paramref name="maxWait"/>. On the primary: nothing to wait for here.
+    /// </summary>
+    public async Task WaitForReplicaAsync(long? asOfPosition, DateTimeOffset? asOfTime, long? waitForPosition, TimeSpan maxWait, CancellationToken ct)
+    {
+        if (_replica is null)
+        {
+            return;
+        }
+
+        var target = Math.Max(asOfPosition ?? 0, waitForPosition ?? 0);
+        if (asOfTime is { } moment)
+        {
+            await using var cmd = _primary.CreateCommand("SELECT coalesce(max(position), 0) FROM es_events WHERE recorded_at <= $1");
+            cmd.Parameters.Add(new NpgsqlParameter { Value = moment.ToUniversalTime() });
+            target = Math.Max(target, (long)(await cmd.ExecuteScalarAsync(ct))!);
+        }
+
+        if (target > 0 && !await _replica.WaitForAsync(target, maxWait, [StatisticsProjection.ProjectionName], ct))
+        {
+            throw new ReplicaBehindException(target);
+        }
+    }
+
+    /// <summary>The report database from configuration, with the primary's data-source settings.</summary>
+    public static ReportDatabase Create(IServiceProvider services)
+    {
+        var primary = services.GetRequiredService<NpgsqlDataSource>();
+        var replica = services.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionStringName);
+        if (string.IsNullOrWhiteSpace(replica))
+        {
+            return new ReportDatabase(primary, null);
+        }
+
+        var builder = new NpgsqlDataSourceBuilder(replica);
+        builder.ConnectionStringBuilder.ApplicationName ??= "finsam-outcomes-reports";
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
+        }
+
+        return new ReportDatabase(primary, builder.Build());
+    }
+}
+
+/// <summary>The report replica has not replayed the log position a report needs within the wait allowed (503).</summary>
+public sealed class ReplicaBehindException(long position) : Exception($"The report replica has not yet reached log position {position}.")
+{
+    public long Position { get; } = position;
+}
