@@ -37,7 +37,8 @@ try
     if (options.RunsAppend)
     {
         await using var database = await server.CreateDatabaseAsync("append", ct);
-        await RunScenarioAsync(ScenarioFamily.Append, () => new AppendBenchmark(database, options, log).RunAsync(ct));
+        await using var append = new AppendBenchmark(database, options, log);
+        await RunScenarioAsync(ScenarioFamily.Append, () => append.RunAsync(ct));
     }
 
     if (options.RunsFeed)
