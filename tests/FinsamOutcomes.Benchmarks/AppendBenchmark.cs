@@ -2,9 +2,10 @@ namespace FinsamOutcomes.Benchmarks;
 
 /// <summary>
 /// Events per second through <c>PostgresEventStore.AppendAsync</c>, one event per append, against
-/// plain single-row INSERT transactions into a table of the same payload, with 1 and 16 writers.
+/// plain single-row INSERT transactions into a table of the same payload, and against Marten 9.59's quick append of
+/// the same event (the measured peer, ADR 0004), with 1 and 16 writers.
 /// </summary>
-internal sealed class AppendBenchmark(BenchDatabase database, BenchOptions options, TextWriter log)
+internal sealed class AppendBenchmark(BenchDatabase database, BenchOptions options, TextWriter log) : IAsyncDisposable
 {
     public static readonly int[] WriterCounts = [1, 16];
 
@@ -13,6 +14,7 @@ internal sealed class AppendBenchmark(BenchDatabase database, BenchOptions optio
     public async Task<IReadOnlyList<ScenarioResult>> RunAsync(CancellationToken ct)
     {
         await database.ExecuteAsync(AppendWorkload.CreatePlainTableSql, ct);
+        await _workload.Marten.PrepareAsync(ct);
 
         var warmUp = Math.Max(200, options.AppendEvents / 10);
         log.WriteLine($"append: warm-up, {warmUp} events per kind and writer count");
@@ -45,6 +47,9 @@ internal sealed class AppendBenchmark(BenchDatabase database, BenchOptions optio
             var baseline = seconds[AppendKind.PlainInsert];
             results.Add(new ScenarioResult(ScenarioFamily.Append, "append, new stream", writers, options.AppendEvents, seconds[AppendKind.StoreNewStream], baseline));
             results.Add(new ScenarioResult(ScenarioFamily.Append, "append, existing stream", writers, options.AppendEvents, seconds[AppendKind.StoreExistingStream], baseline));
+            // ratio above 1: the store appends faster than Marten
+            results.Add(new ScenarioResult(ScenarioFamily.Marten, "vs Marten, new stream", writers, options.AppendEvents, seconds[AppendKind.StoreNewStream], seconds[AppendKind.MartenNewStream]));
+            results.Add(new ScenarioResult(ScenarioFamily.Marten, "vs Marten, existing stream", writers, options.AppendEvents, seconds[AppendKind.StoreExistingStream], seconds[AppendKind.MartenExistingStream]));
         }
 
         await VerifyAsync(ct);
@@ -53,16 +58,20 @@ internal sealed class AppendBenchmark(BenchDatabase database, BenchOptions optio
 
     /// <summary>Vacuums and analyses between runs, so autovacuum is less likely to start inside one.</summary>
     private Task SettleAsync(CancellationToken ct) =>
-        database.ExecuteAsync($"VACUUM (ANALYZE) es_events, es_streams, {AppendWorkload.PlainTable}", ct);
+        database.ExecuteAsync($"VACUUM (ANALYZE) es_events, es_streams, {AppendWorkload.PlainTable}, {MartenPeer.Schema}.mt_events, {MartenPeer.Schema}.mt_streams", ct);
+
+    public ValueTask DisposeAsync() => _workload.DisposeAsync();
 
     private async Task VerifyAsync(CancellationToken ct)
     {
         var stored = await database.ScalarAsync("SELECT count(*) FROM es_events", ct);
         var plain = await database.ScalarAsync($"SELECT count(*) FROM {AppendWorkload.PlainTable}", ct);
-        if (stored != _workload.StoreEvents || plain != _workload.PlainEvents)
+        var marten = await database.ScalarAsync($"SELECT count(*) FROM {MartenPeer.Schema}.mt_events", ct);
+        if (stored != _workload.StoreEvents || plain != _workload.PlainEvents || marten != _workload.Marten.Events)
         {
             throw new BenchmarkFailedException(
-                $"Row counts do not match the writes: {stored} events for {_workload.StoreEvents} appended, {plain} rows for {_workload.PlainEvents} inserted.");
+                $"Row counts do not match the writes: {stored} events for {_workload.StoreEvents} appended, {plain} rows for {_workload.PlainEvents} inserted, " +
+                $"{marten} Marten events for {_workload.Marten.Events} appended.");
         }
     }
 }

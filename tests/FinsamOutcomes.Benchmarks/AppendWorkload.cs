@@ -10,13 +10,19 @@ internal enum AppendKind
     StoreNewStream,
     StoreExistingStream,
     PlainInsert,
+
+    /// <summary>Marten 9.59's quick append, a new stream per event (the measured peer, ADR 0004).</summary>
+    MartenNewStream,
+
+    /// <summary>Marten's quick append to a writer's existing streams with the expected version, as the store is asked.</summary>
+    MartenExistingStream,
 }
 
 /// <summary>
 /// Writes events with a number of concurrent writers. Every event is its own transaction: a store
 /// append of one event, or one INSERT and a commit into <see cref="PlainTable"/>.
 /// </summary>
-internal sealed class AppendWorkload(NpgsqlDataSource dataSource)
+internal sealed class AppendWorkload(NpgsqlDataSource dataSource) : IAsyncDisposable
 {
     public const string PlainTable = "bench_plain_events";
 
@@ -41,6 +47,11 @@ internal sealed class AppendWorkload(NpgsqlDataSource dataSource)
 
     public PostgresEventStore Store { get; } = new(dataSource, OutcomeRecorded.Registry());
 
+    /// <summary>Marten on the same data source (so the same Npgsql settings), in a schema of its own.</summary>
+    public MartenPeer Marten { get; } = new(dataSource);
+
+    public ValueTask DisposeAsync() => Marten.DisposeAsync();
+
     /// <summary>Events written through the store so far, stream set-up included.</summary>
     public long StoreEvents => Interlocked.Read(ref _storeEvents);
 
@@ -50,9 +61,12 @@ internal sealed class AppendWorkload(NpgsqlDataSource dataSource)
     /// <summary>Prepares what the run needs (untimed), then returns the seconds the writes themselves took.</summary>
     public async Task<double> MeasureAsync(AppendKind kind, int writers, int events, CancellationToken ct)
     {
-        var streams = kind == AppendKind.StoreExistingStream
-            ? await Task.WhenAll(Enumerable.Range(0, writers).Select(_ => CreateStreamsAsync(ct)))
-            : null;
+        var streams = kind switch
+        {
+            AppendKind.StoreExistingStream => await Task.WhenAll(Enumerable.Range(0, writers).Select(_ => CreateStreamsAsync(ct))),
+            AppendKind.MartenExistingStream => await Task.WhenAll(Enumerable.Range(0, writers).Select(_ => CreateMartenStreamsAsync(ct))),
+            _ => null,
+        };
 
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         await Task.WhenAll(Enumerable.Range(0, writers).Select(w =>
@@ -62,6 +76,8 @@ internal sealed class AppendWorkload(NpgsqlDataSource dataSource)
             {
                 AppendKind.StoreNewStream => AppendNewStreamsAsync(share, ct),
                 AppendKind.StoreExistingStream => AppendExistingStreamsAsync(streams![w], share, ct),
+                AppendKind.MartenNewStream => AppendMartenNewStreamsAsync(share, ct),
+                AppendKind.MartenExistingStream => AppendMartenExistingStreamsAsync(streams![w], share, ct),
                 _ => InsertPlainAsync(share, ct),
             }, ct);
         }));
@@ -110,6 +126,38 @@ internal sealed class AppendWorkload(NpgsqlDataSource dataSource)
                 [OutcomeRecorded.ToAppend(sequence)], ct);
             streams.Versions[k] = result.NextExpectedVersion;
             Interlocked.Increment(ref _storeEvents);
+        }
+    }
+
+    private async Task AppendMartenNewStreamsAsync(int count, CancellationToken ct)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var sequence = Interlocked.Increment(ref _sequence);
+            await Marten.StartStreamAsync($"case-{sequence}", OutcomeRecorded.Create(sequence), ct);
+        }
+    }
+
+    private async Task<WriterStreams> CreateMartenStreamsAsync(CancellationToken ct)
+    {
+        var streams = new WriterStreams(new string[StreamsPerWriter], new long[StreamsPerWriter]);
+        for (var k = 0; k < StreamsPerWriter; k++)
+        {
+            var sequence = Interlocked.Increment(ref _sequence);
+            streams.Ids[k] = $"case-{sequence}";
+            streams.Versions[k] = await Marten.StartStreamAsync(streams.Ids[k], OutcomeRecorded.Create(sequence), ct);
+        }
+
+        return streams;
+    }
+
+    private async Task AppendMartenExistingStreamsAsync(WriterStreams streams, int count, CancellationToken ct)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var k = i % StreamsPerWriter;
+            var sequence = Interlocked.Increment(ref _sequence);
+            streams.Versions[k] = await Marten.AppendAsync(streams.Ids[k], streams.Versions[k], OutcomeRecorded.Create(sequence), ct);
         }
     }
 

@@ -28,8 +28,10 @@ internal sealed record BenchOptions(string Scenario, int? Events, int Rounds, st
 
     public const int DefaultRounds = 3;
 
+    public const int DefaultHttpRequests = 4000;
+
     public static string Usage { get; } = string.Join('\n',
-        "usage: FinsamOutcomes.Benchmarks [append|feed|all] [--events N] [--rounds R] [--connection CS] [--npgsql SETTINGS]",
+        "usage: FinsamOutcomes.Benchmarks [append|feed|http|all] [--events N] [--rounds R] [--connection CS] [--npgsql SETTINGS]",
         "       FinsamOutcomes.Benchmarks generate --connection CS [--events N] [--seed S] [--writers W]",
         "       FinsamOutcomes.Benchmarks reports [--database NAME] [--events N] [--rounds R] [--connection CS]",
         "  reports            warm p50/p99 of 2024's reports (insats, kommun, förbund with and without predecessors, country",
@@ -40,7 +42,7 @@ internal sealed record BenchOptions(string Scenario, int? Events, int Rounds, st
         FormattableString.Invariant($"                     (default {DefaultSeed}) into the database of CS through the store with W writers (default"),
         FormattableString.Invariant($"                     {DefaultGenerateWriters}; 1 gives the same log order every time), then projects its statistics"),
         FormattableString.Invariant($"  --events N         events per measured append run (default {DefaultAppendEvents}) and in the feed's log"),
-        FormattableString.Invariant($"                     (default {DefaultFeedEvents})"),
+        FormattableString.Invariant($"                     (default {DefaultFeedEvents}), or requests per http round (default {DefaultHttpRequests})"),
         FormattableString.Invariant($"  --rounds R         measured rounds per scenario; the median is reported (default {DefaultRounds})"),
         $"  --connection CS    an existing server (or env {ConnectionVariable}); a fresh database is created on",
         "                     it and dropped afterwards. Without it a throwaway local cluster is started.",
@@ -55,6 +57,11 @@ internal sealed record BenchOptions(string Scenario, int? Events, int Rounds, st
 
     /// <summary>Measured rounds of the reports scenario: ten per round asked for.</summary>
     public int ReportRounds => Rounds * 10;
+
+    public bool RunsHttp => Scenario is "http" or "all";
+
+    /// <summary>Requests per measured http round, over all 16 clients.</summary>
+    public int HttpRequests => Events ?? DefaultHttpRequests;
 
     public int AppendEvents => Events ?? DefaultAppendEvents;
 
@@ -78,7 +85,7 @@ internal sealed record BenchOptions(string Scenario, int? Events, int Rounds, st
             var arg = args[i];
             switch (arg)
             {
-                case "append" or "feed" or "all" or "generate" or "reports":
+                case "append" or "feed" or "http" or "all" or "generate" or "reports":
                     scenario = arg;
                     break;
                 case "--events" or "--rounds" or "--connection" or "--npgsql" or "--seed" or "--writers" or "--database" when i + 1 >= args.Count:

@@ -150,7 +150,7 @@ internal sealed class BenchDatabase(BenchServer server, string name, NpgsqlDataS
 {
     public NpgsqlDataSource DataSource => dataSource;
 
-    /// <summary>The database's connection string with the extra Npgsql settings, for a data source of another kind.</summary>
+    /// <summary>The database's connection string with the extra Npgsql settings, for a service or data source of another kind.</summary>
     public string ConnectionString => connectionString;
 
     public async Task ExecuteAsync(string sql, CancellationToken ct)

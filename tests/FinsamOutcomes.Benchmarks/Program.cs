@@ -37,7 +37,8 @@ try
     if (options.RunsAppend)
     {
         await using var database = await server.CreateDatabaseAsync("append", ct);
-        await RunScenarioAsync(ScenarioFamily.Append, () => new AppendBenchmark(database, options, log).RunAsync(ct));
+        await using var append = new AppendBenchmark(database, options, log);
+        await RunScenarioAsync(ScenarioFamily.Append, () => append.RunAsync(ct));
     }
 
     if (options.RunsFeed)
@@ -47,6 +48,14 @@ try
     }
 
     var reports = options.RunsReports ? await ReportsCommand.RunAsync(server, options, log, failures, ct) : [];
+    string? httpSummary = null;
+    if (options.RunsHttp)
+    {
+        await using var database = await server.CreateDatabaseAsync("http", ct);
+        var http = new HttpBenchmark(database, options, log);
+        await RunScenarioAsync(ScenarioFamily.Http, () => http.RunAsync(ct));
+        httpSummary = http.Summary;
+    }
 
     Console.WriteLine();
     Console.WriteLine(environment);
@@ -59,6 +68,11 @@ try
     {
         Console.WriteLine();
         ReportsBenchmark.Print(Console.Out, reports);
+    }
+
+    if (httpSummary is not null)
+    {
+        Console.WriteLine(httpSummary);
     }
 
     Console.WriteLine();
