@@ -394,7 +394,7 @@ public sealed class StatisticsService(NpgsqlDataSource dataSource, TimeProvider 
                     ct,
                     new NpgsqlParameter("position", position)),
                 { AsOfTime: { } moment } => await ReadCursorAsync(
-                    "SELECT tx_id::text, position, recorded_at FROM es_events WHERE recorded_at <= @moment ORDER BY tx_id DESC, position DESC LIMIT 1",
+                    "SELECT tx_id::text, position, recorded_at FROM es_events WHERE recorded_at <= @moment ORDER BY es_events.tx_id DESC, es_events.position DESC LIMIT 1",
                     ct,
                     new NpgsqlParameter("moment", moment.ToUniversalTime())),
                 _ => checkpoint,
