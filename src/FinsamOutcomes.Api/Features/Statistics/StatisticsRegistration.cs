@@ -11,7 +11,8 @@ public static class StatisticsRegistration
         services.AddProjection<StatisticsProjection>();
         // report queries may run on a read-only streaming replica (ConnectionStrings:FinsamReports)
         services.AddSingleton(ReportDatabase.Create);
-        services.AddSingleton(sp => new StatisticsService(sp.GetRequiredService<ReportDatabase>().DataSource, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new StatisticsService(
+            sp.GetRequiredService<ReportDatabase>().DataSource, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<StatisticsOptions>>()));
         return services;
     }
 }
