@@ -11,6 +11,11 @@ internal sealed record BenchOptions(string Scenario, int? Events, int Rounds, st
 
     public const int DefaultGenerateWriters = 4;
 
+    public const int DefaultRebuildEvents = 100_000;
+
+    /// <summary>rebuild: an already generated database on the server to measure on (kept), instead of generating one.</summary>
+    public string? FromDatabase { get; init; }
+
     /// <summary>The national generator's seed.</summary>
     public int Seed { get; init; } = DefaultSeed;
 
@@ -28,6 +33,10 @@ internal sealed record BenchOptions(string Scenario, int? Events, int Rounds, st
     public static string Usage { get; } = string.Join('\n',
         "usage: FinsamOutcomes.Benchmarks [append|feed|all] [--events N] [--rounds R] [--connection CS] [--npgsql SETTINGS]",
         "       FinsamOutcomes.Benchmarks generate --connection CS [--events N] [--seed S] [--writers W]",
+        "       FinsamOutcomes.Benchmarks rebuild [--events N | --from-database NAME] [--rounds R] [--connection CS]",
+        FormattableString.Invariant($"  rebuild            the statistics projection's rebuild of a national log (generated: about N events, default"),
+        FormattableString.Invariant($"                     {DefaultRebuildEvents}, or the log of database NAME on the server, left as it was) against"),
+        "                     a set-based INSERT ... SELECT of the fact tables that are a plain function of their events",
         FormattableString.Invariant($"  generate           writes about N events (default {DefaultGenerateEvents}) of a national log (80 förbund, 2016–2025) from seed S"),
         FormattableString.Invariant($"                     (default {DefaultSeed}) into the database of CS through the store with W writers (default"),
         FormattableString.Invariant($"                     {DefaultGenerateWriters}; 1 gives the same log order every time), then projects its statistics"),
@@ -42,6 +51,10 @@ internal sealed record BenchOptions(string Scenario, int? Events, int Rounds, st
     public bool RunsAppend => Scenario is "append" or "all";
 
     public bool RunsFeed => Scenario is "feed" or "all";
+
+    public bool RunsRebuild => Scenario is "rebuild" or "all";
+
+    public int RebuildEvents => Events ?? DefaultRebuildEvents;
 
     public int AppendEvents => Events ?? DefaultAppendEvents;
 
@@ -59,15 +72,16 @@ internal sealed record BenchOptions(string Scenario, int? Events, int Rounds, st
         string? npgsql = null;
         var seed = DefaultSeed;
         var writers = DefaultGenerateWriters;
+        string? fromDatabase = null;
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
             switch (arg)
             {
-                case "append" or "feed" or "all" or "generate":
+                case "append" or "feed" or "all" or "generate" or "rebuild":
                     scenario = arg;
                     break;
-                case "--events" or "--rounds" or "--connection" or "--npgsql" or "--seed" or "--writers" when i + 1 >= args.Count:
+                case "--events" or "--rounds" or "--connection" or "--npgsql" or "--seed" or "--writers" or "--from-database" when i + 1 >= args.Count:
                     return (null, $"{arg} needs a value");
                 case "--events":
                     if (!TryPositive(args[++i], out var count))
@@ -104,6 +118,9 @@ internal sealed record BenchOptions(string Scenario, int? Events, int Rounds, st
                 case "--npgsql":
                     npgsql = args[++i];
                     break;
+                case "--from-database":
+                    fromDatabase = args[++i];
+                    break;
                 default:
                     return (null, $"unknown argument '{arg}'");
             }
@@ -114,7 +131,7 @@ internal sealed record BenchOptions(string Scenario, int? Events, int Rounds, st
             return (null, $"generate needs --connection (or {ConnectionVariable}) naming the database to fill");
         }
 
-        return (new BenchOptions(scenario, events, rounds, connection, npgsql) { Seed = seed, Writers = writers }, null);
+        return (new BenchOptions(scenario, events, rounds, connection, npgsql) { Seed = seed, Writers = writers, FromDatabase = fromDatabase }, null);
     }
 
     private static bool TryPositive(string text, out int value) =>

@@ -46,6 +46,11 @@ try
         await RunScenarioAsync(ScenarioFamily.Feed, () => new FeedBenchmark(database, options, log).RunAsync(ct));
     }
 
+    if (options.RunsRebuild)
+    {
+        await RunScenarioAsync(ScenarioFamily.Rebuild, () => new RebuildBenchmark(server, options, log).RunAsync(ct));
+    }
+
     Console.WriteLine();
     Console.WriteLine(environment);
     Console.WriteLine(serverDescription);

@@ -7,6 +7,7 @@ internal enum ScenarioFamily
 {
     Append,
     Feed,
+    Rebuild,
 }
 
 /// <summary>The seconds of each measured round of one scenario, for the store and for its baseline.</summary>
@@ -17,7 +18,10 @@ internal sealed record ScenarioResult(
 
     public double StoreRate => Events / StoreMedianSeconds;
 
-    public double BaselineRate => Events / Median(BaselineSeconds);
+    /// <summary>The events the baseline's work stands for, when it is not all of <see cref="Events"/> (a baseline of part of the work).</summary>
+    public int? BaselineEvents { get; init; }
+
+    public double BaselineRate => (BaselineEvents ?? Events) / Median(BaselineSeconds);
 
     public double Ratio => StoreRate / BaselineRate;
 
@@ -81,7 +85,20 @@ internal static class ResultTable
 
         return $"RESULT append_ratio_1={Ratio(ScenarioFamily.Append, 1)} " +
                $"append_ratio_16={Ratio(ScenarioFamily.Append, 16)} " +
-               $"feed_ratio={Ratio(ScenarioFamily.Feed, null)}";
+               $"feed_ratio={Ratio(ScenarioFamily.Feed, null)} " +
+               $"rebuild_events_per_s={Rate(ScenarioFamily.Rebuild)} " +
+               $"rebuild_ratio={Ratio(ScenarioFamily.Rebuild, null)}";
+
+        string Rate(ScenarioFamily family)
+        {
+            if (failures.Any(f => f.Family == family))
+            {
+                return "failed";
+            }
+
+            var matching = results.Where(r => r.Family == family).ToArray();
+            return matching.Length == 0 ? "n/a" : matching.Min(r => r.StoreRate).ToString("F0", CultureInfo.InvariantCulture);
+        }
     }
 
     private static string Format(double value) => value.ToString("N0", CultureInfo.InvariantCulture);
