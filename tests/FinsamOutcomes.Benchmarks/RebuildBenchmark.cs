@@ -198,7 +198,13 @@ internal sealed class RebuildBenchmark(BenchServer server, BenchOptions options,
             var rows = await ScalarAsync(dataSource, $"SELECT count(*) FROM {table}", ct);
             if (differences != 0 || rows == 0)
             {
-                throw new BenchmarkFailedException($"{table}: the projection and the baseline differ in {differences} rows ({rows} projected)");
+                await using var cmd = dataSource.CreateCommand($"""
+                    SELECT string_agg(d, '; ') FROM (
+                        (SELECT 'projected ' || t::text AS d FROM (SELECT * FROM {table} EXCEPT ALL SELECT * FROM {BaselineName(table)}) AS t LIMIT 3)
+                        UNION ALL
+                        (SELECT 'baseline ' || t::text FROM (SELECT * FROM {BaselineName(table)} EXCEPT ALL SELECT * FROM {table}) AS t LIMIT 3)) AS x
+                    """);
+                throw new BenchmarkFailedException($"{table}: the projection and the baseline differ in {differences} rows ({rows} projected): {await cmd.ExecuteScalarAsync(ct)}");
             }
         }
     }
@@ -219,7 +225,7 @@ internal sealed class RebuildBenchmark(BenchServer server, BenchOptions options,
 
     private static async Task<FeedCursor> HeadAsync(NpgsqlDataSource dataSource, CancellationToken ct)
     {
-        await using var cmd = dataSource.CreateCommand("SELECT tx_id::text, position FROM es_events ORDER BY tx_id DESC, position DESC LIMIT 1");
+        await using var cmd = dataSource.CreateCommand("SELECT e.tx_id::text, e.position FROM es_events AS e ORDER BY e.tx_id DESC, e.position DESC LIMIT 1");
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct))
         {

@@ -15,6 +15,7 @@ namespace FinsamOutcomes.Api.Features.Statistics.Projection;
 /// </summary>
 internal static class FactBatch
 {
+
     public static async Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<FactOp> ops, CancellationToken ct)
     {
         if (ops.Count == 0)
@@ -140,7 +141,7 @@ internal static class FactBatch
             }
 
             var columns = values.Select(v => v.Key).Order(StringComparer.Ordinal).ToList();
-            var set = tableState.IsKey(columns)
+            var set = tableState.IsKey(values)
                 ? Get(_keys, table)
                 : Get(_filters, (table, string.Join(',', columns)));
             set.TryAdd(FactTableState.Signature(values, columns), values.DeepClone().AsObject());

@@ -58,7 +58,8 @@ internal sealed class FactState
                     break;
                 }
 
-                var row = Merge(op.Row!.DeepClone().AsObject(), op.Version);
+                // each change is applied once: its row becomes the new version itself
+                var row = Merge(op.Row!, op.Version);
                 table.Insert(target, Derive(op.Table, row), op.At);
                 break;
             case FactOpKind.Revise or FactOpKind.Rederive:
@@ -92,9 +93,16 @@ internal sealed class FactState
 
     private bool Stale(FactTable table, JsonObject row)
     {
-        var derived = Derive(table, row.DeepClone().AsObject());
+        var derived = Derive(table, new JsonObject(table.Derived.Concat(Inputs(table)).Distinct().Select(c => KeyValuePair.Create(c, row[c]?.DeepClone()))));
         return table.Derived.Any(column => !JsonNode.DeepEquals(row[column], derived[column]));
     }
+
+    /// <summary>The columns of a row its derived columns are computed from.</summary>
+    private static IEnumerable<string> Inputs(FactTable table) =>
+        table == FactTable.Participations ? ["insats_id", "enrolled_on", "participation_id"]
+        : table == FactTable.Occurrences ? ["insats_id", "occurred_on"]
+        : table == FactTable.Referrals ? ["referral_id"]
+        : [];
 
     /// <summary>Sets the derived columns of a new version (<see cref="FactTable.Derived"/>).</summary>
     private JsonObject Derive(FactTable table, JsonObject row)
@@ -215,8 +223,6 @@ internal sealed class FactTableState(FactTable table)
 
     public JsonObject KeyOf(JsonObject row) => new(Table.Key.Select(c => KeyValuePair.Create(c, row[c]?.DeepClone())));
 
-    public bool IsKey(IEnumerable<string> columns) => columns.Order(StringComparer.Ordinal).SequenceEqual(Table.Key.Order(StringComparer.Ordinal));
-
     public FactEntry Entry(JsonObject key)
     {
         var signature = Signature(key, Table.Key);
@@ -280,36 +286,47 @@ internal sealed class FactTableState(FactTable table)
     }
 
     /// <summary>Whether every current row matching the filter's values is held.</summary>
-    public bool Holds(FactFilter filter)
-    {
-        var columns = filter.Equal.Select(v => v.Key).ToList();
-        if (IsKey(columns))
-        {
-            return _keysLoaded.Contains(Signature(filter.Equal, Table.Key));
-        }
-
-        return _indexes.TryGetValue(string.Join(',', columns.Order(StringComparer.Ordinal)), out var index)
-            && index.Loaded.Contains(Signature(filter.Equal, index.Columns));
-    }
+    public bool Holds(FactFilter filter) => Find(filter) is not null;
 
     /// <summary>The current versions matching the filter; throws when they were not loaded.</summary>
     public IEnumerable<FactEntry> Current(FactFilter filter)
     {
-        if (!Holds(filter))
+        var candidates = Find(filter)
+            ?? throw new InvalidOperationException($"{Table.Name}: rows where {filter.Equal.ToJsonString()} were not loaded.");
+        var matching = new List<FactEntry>();
+        foreach (var entry in candidates)
         {
-            throw new InvalidOperationException($"{Table.Name}: rows where {filter.Equal.ToJsonString()} were not loaded.");
+            if (entry.Current is not null && Matches(entry.Current, filter))
+            {
+                matching.Add(entry);
+            }
         }
 
-        var columns = filter.Equal.Select(v => v.Key).ToList();
-        IEnumerable<FactEntry> candidates = IsKey(columns)
-            ? [_entries[Signature(filter.Equal, Table.Key)]]
-            : _indexes[string.Join(',', columns.Order(StringComparer.Ordinal))].Candidates(filter.Equal);
-        return candidates.Where(e => e.Current is not null && Matches(e.Current, filter)).ToList();
+        return matching;
     }
+
+    /// <summary>The held entries that may match a filter, or null when its rows were not loaded.</summary>
+    private IEnumerable<FactEntry>? Find(FactFilter filter)
+    {
+        if (IsKey(filter.Equal))
+        {
+            var signature = Signature(filter.Equal, Table.Key);
+            return _keysLoaded.Contains(signature) ? [_entries[signature]] : null;
+        }
+
+        var index = _indexes.GetValueOrDefault(IndexName(filter.Equal));
+        return index is not null && index.Loaded.Contains(Signature(filter.Equal, index.Columns)) ? index.Candidates(filter.Equal) : null;
+    }
+
+    /// <summary>Whether the values name exactly the key columns.</summary>
+    public bool IsKey(JsonObject values) => values.Count == Table.Key.Count && Table.Key.All(values.ContainsKey);
+
+    private static string IndexName(JsonObject values) =>
+        values.Count == 1 ? values.First().Key : string.Join(',', values.Select(v => v.Key).Order(StringComparer.Ordinal));
 
     /// <summary>The current versions this batch inserted that match the filter (by an index of its columns), loaded or not.</summary>
     public IEnumerable<FactEntry> Added(FactFilter filter) =>
-        _indexes[string.Join(',', filter.Equal.Select(v => v.Key).Order(StringComparer.Ordinal))].Candidates(filter.Equal)
+        _indexes[IndexName(filter.Equal)].Candidates(filter.Equal)
             .Where(e => e.Current is not null && !e.Stored && Matches(e.Current, filter)).ToList();
 
     public void Insert(FactEntry entry, JsonObject row, FeedCursor at)
