@@ -5,6 +5,9 @@ namespace FinsamOutcomes.Benchmarks;
 /// <summary>The command line: <c>[append|feed|all|generate] [--events N] [--rounds R] [--connection CS] [--npgsql SETTINGS] [--seed S] [--writers W]</c>.</summary>
 internal sealed record BenchOptions(string Scenario, int? Events, int Rounds, string? Connection, string? NpgsqlSettings)
 {
+    /// <summary>For reports: an existing database on the server that holds a generated, projected national log.</summary>
+    public string? Database { get; init; }
+
     public const int DefaultSeed = 20160101;
 
     public const int DefaultGenerateEvents = 100_000;
@@ -13,8 +16,6 @@ internal sealed record BenchOptions(string Scenario, int? Events, int Rounds, st
 
     public const int DefaultRebuildEvents = 100_000;
 
-    /// <summary>rebuild: an already generated database on the server to measure on (kept), instead of generating one.</summary>
-    public string? FromDatabase { get; init; }
 
     /// <summary>The national generator's seed.</summary>
     public int Seed { get; init; } = DefaultSeed;
@@ -33,10 +34,15 @@ internal sealed record BenchOptions(string Scenario, int? Events, int Rounds, st
     public static string Usage { get; } = string.Join('\n',
         "usage: FinsamOutcomes.Benchmarks [append|feed|all] [--events N] [--rounds R] [--connection CS] [--npgsql SETTINGS]",
         "       FinsamOutcomes.Benchmarks generate --connection CS [--events N] [--seed S] [--writers W]",
-        "       FinsamOutcomes.Benchmarks rebuild [--events N | --from-database NAME] [--rounds R] [--connection CS]",
+        "       FinsamOutcomes.Benchmarks rebuild [--database NAME] [--events N] [--rounds R] [--connection CS]",
         FormattableString.Invariant($"  rebuild            the statistics projection's rebuild of a national log (generated: about N events, default"),
         FormattableString.Invariant($"                     {DefaultRebuildEvents}, or the log of database NAME on the server, left as it was) against"),
         "                     a set-based INSERT ... SELECT of the fact tables that are a plain function of their events",
+        "       FinsamOutcomes.Benchmarks reports [--database NAME] [--events N] [--rounds R] [--connection CS]",
+        "  reports            warm p50/p99 of 2024's reports (insats, kommun, förbund with and without predecessors, country",
+        "                     with disclosure control, as of an earlier position, a frozen comparison) against plain SQL, over",
+        "                     the generated log in database NAME of the server, or over N generated events (default",
+        FormattableString.Invariant($"                     {DefaultGenerateEvents}) in a fresh database; 10×R measured rounds"),
         FormattableString.Invariant($"  generate           writes about N events (default {DefaultGenerateEvents}) of a national log (80 förbund, 2016–2025) from seed S"),
         FormattableString.Invariant($"                     (default {DefaultSeed}) into the database of CS through the store with W writers (default"),
         FormattableString.Invariant($"                     {DefaultGenerateWriters}; 1 gives the same log order every time), then projects its statistics"),
@@ -52,9 +58,14 @@ internal sealed record BenchOptions(string Scenario, int? Events, int Rounds, st
 
     public bool RunsFeed => Scenario is "feed" or "all";
 
-    public bool RunsRebuild => Scenario is "rebuild" or "all";
+    public bool RunsRebuild => Scenario is "rebuild";
 
     public int RebuildEvents => Events ?? DefaultRebuildEvents;
+
+    public bool RunsReports => Scenario is "reports";
+
+    /// <summary>Measured rounds of the reports scenario: ten per round asked for.</summary>
+    public int ReportRounds => Rounds * 10;
 
     public int AppendEvents => Events ?? DefaultAppendEvents;
 
@@ -72,16 +83,16 @@ internal sealed record BenchOptions(string Scenario, int? Events, int Rounds, st
         string? npgsql = null;
         var seed = DefaultSeed;
         var writers = DefaultGenerateWriters;
-        string? fromDatabase = null;
+        string? database = null;
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
             switch (arg)
             {
-                case "append" or "feed" or "all" or "generate" or "rebuild":
+                case "append" or "feed" or "all" or "generate" or "reports" or "rebuild":
                     scenario = arg;
                     break;
-                case "--events" or "--rounds" or "--connection" or "--npgsql" or "--seed" or "--writers" or "--from-database" when i + 1 >= args.Count:
+                case "--events" or "--rounds" or "--connection" or "--npgsql" or "--seed" or "--writers" or "--database" when i + 1 >= args.Count:
                     return (null, $"{arg} needs a value");
                 case "--events":
                     if (!TryPositive(args[++i], out var count))
@@ -112,14 +123,14 @@ internal sealed record BenchOptions(string Scenario, int? Events, int Rounds, st
                     }
 
                     break;
+                case "--database":
+                    database = args[++i];
+                    break;
                 case "--connection":
                     connection = args[++i];
                     break;
                 case "--npgsql":
                     npgsql = args[++i];
-                    break;
-                case "--from-database":
-                    fromDatabase = args[++i];
                     break;
                 default:
                     return (null, $"unknown argument '{arg}'");
@@ -131,7 +142,7 @@ internal sealed record BenchOptions(string Scenario, int? Events, int Rounds, st
             return (null, $"generate needs --connection (or {ConnectionVariable}) naming the database to fill");
         }
 
-        return (new BenchOptions(scenario, events, rounds, connection, npgsql) { Seed = seed, Writers = writers, FromDatabase = fromDatabase }, null);
+        return (new BenchOptions(scenario, events, rounds, connection, npgsql) { Seed = seed, Writers = writers, Database = database }, null);
     }
 
     private static bool TryPositive(string text, out int value) =>

@@ -62,7 +62,7 @@ internal sealed class BenchServer : IAsyncDisposable
         await ExecuteAdminAsync($"CREATE DATABASE \"{name}\"", ct);
         // the service's own data-source settings (auto-prepared statements), so the numbers are the service's
         var dataSource = FinsamOutcomes.Api.Infrastructure.Database.CreateDataSource(builder.ConnectionString);
-        var database = new BenchDatabase(this, name, dataSource);
+        var database = new BenchDatabase(this, name, dataSource, builder.ConnectionString);
         try
         {
             await SchemaMigrator.MigrateAsync(dataSource, Migration.EventStore, cancellationToken: ct);
@@ -74,6 +74,18 @@ internal sealed class BenchServer : IAsyncDisposable
         }
 
         return database;
+    }
+
+    /// <summary>The connection string of an existing database of the server, with the extra Npgsql settings.</summary>
+    public string ConnectionString(string database)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(_adminConnection) { Database = database };
+        if (_npgsqlSettings is not null)
+        {
+            builder.ConnectionString += ";" + _npgsqlSettings;
+        }
+
+        return builder.ConnectionString;
     }
 
     /// <summary>The server's version and the settings that decide what a commit costs.</summary>
@@ -147,9 +159,12 @@ internal sealed class BenchServer : IAsyncDisposable
 }
 
 /// <summary>A fresh database for one scenario; dropped on dispose.</summary>
-internal sealed class BenchDatabase(BenchServer server, string name, NpgsqlDataSource dataSource) : IAsyncDisposable
+internal sealed class BenchDatabase(BenchServer server, string name, NpgsqlDataSource dataSource, string connectionString) : IAsyncDisposable
 {
     public NpgsqlDataSource DataSource => dataSource;
+
+    /// <summary>The database's connection string with the extra Npgsql settings, for a data source of another kind.</summary>
+    public string ConnectionString => connectionString;
 
     public async Task ExecuteAsync(string sql, CancellationToken ct)
     {

@@ -51,6 +51,8 @@ try
         await RunScenarioAsync(ScenarioFamily.Rebuild, () => new RebuildBenchmark(server, options, log).RunAsync(ct));
     }
 
+    var reports = options.RunsReports ? await ReportsCommand.RunAsync(server, options, log, failures, ct) : [];
+
     Console.WriteLine();
     Console.WriteLine(environment);
     Console.WriteLine(serverDescription);
@@ -58,8 +60,14 @@ try
     Console.WriteLine($"load average (1, 5, 15 min) before: {loadBefore}; after: {LoadAverage()}");
     Console.WriteLine();
     ResultTable.Print(Console.Out, results, failures);
+    if (reports.Count > 0)
+    {
+        Console.WriteLine();
+        ReportsBenchmark.Print(Console.Out, reports);
+    }
+
     Console.WriteLine();
-    Console.WriteLine(ResultTable.ResultLine(results, failures));
+    Console.WriteLine(ResultTable.ResultLine(results, failures, reports));
     return failures.Count == 0 ? 0 : 1;
 
     async Task RunScenarioAsync(ScenarioFamily family, Func<Task<IReadOnlyList<ScenarioResult>>> run)

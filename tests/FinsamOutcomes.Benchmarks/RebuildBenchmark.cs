@@ -44,7 +44,7 @@ internal sealed class RebuildBenchmark(BenchServer server, BenchOptions options,
     {
         BenchDatabase? generated = null;
         NpgsqlDataSource dataSource;
-        if (options.FromDatabase is { } existing)
+        if (options.Database is { } existing)
         {
             log.WriteLine($"rebuild: measuring on the log of database {existing}");
             dataSource = server.OpenExisting(existing);

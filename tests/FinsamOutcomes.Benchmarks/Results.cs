@@ -8,6 +8,7 @@ internal enum ScenarioFamily
     Append,
     Feed,
     Rebuild,
+    Reports,
 }
 
 /// <summary>The seconds of each measured round of one scenario, for the store and for its baseline.</summary>
@@ -45,6 +46,11 @@ internal static class ResultTable
 
     public static void Print(TextWriter output, IReadOnlyList<ScenarioResult> results, IReadOnlyList<ScenarioFailure> failures)
     {
+        if (results.Count == 0 && failures.Count == 0)
+        {
+            return;
+        }
+
         output.WriteLine(Row("scenario", "writers", "events", "seconds", "events/s", "baseline events/s", "ratio"));
         output.WriteLine(Row(Widths.Select((w, i) => i == 0 ? new string('-', w) : new string('-', w - 1) + ":").ToArray()));
         foreach (var r in results)
@@ -70,8 +76,12 @@ internal static class ResultTable
     /// The closing line. An append ratio is the lower of the new-stream and existing-stream ratios at
     /// that writer count. A scenario that was not run shows n/a, one that failed shows failed.
     /// </summary>
-    public static string ResultLine(IReadOnlyList<ScenarioResult> results, IReadOnlyList<ScenarioFailure> failures)
+    public static string ResultLine(IReadOnlyList<ScenarioResult> results, IReadOnlyList<ScenarioFailure> failures, IReadOnlyList<National.ReportTiming> reports)
     {
+        string ReportP99(string report) =>
+            failures.Any(f => f.Family == ScenarioFamily.Reports) ? "failed"
+            : reports.FirstOrDefault(r => r.Report == report) is { } timing ? timing.P99.ToString("F0", CultureInfo.InvariantCulture) : "n/a";
+
         string Ratio(ScenarioFamily family, int? writers)
         {
             if (failures.Any(f => f.Family == family))
@@ -87,7 +97,9 @@ internal static class ResultTable
                $"append_ratio_16={Ratio(ScenarioFamily.Append, 16)} " +
                $"feed_ratio={Ratio(ScenarioFamily.Feed, null)} " +
                $"rebuild_events_per_s={Rate(ScenarioFamily.Rebuild)} " +
-               $"rebuild_ratio={Ratio(ScenarioFamily.Rebuild, null)}";
+               $"rebuild_ratio={Ratio(ScenarioFamily.Rebuild, null)} " +
+               $"report_p99_ms_forbund={ReportP99("forbund-year")} " +
+               $"report_p99_ms_country={ReportP99("country-year-disclosure")}";
 
         string Rate(ScenarioFamily family)
         {

@@ -36,6 +36,15 @@ public sealed class ProjectionsBehindException(long position) : Exception($"The 
     public long Position { get; } = position;
 }
 
+/// <summary>A report ran longer than the service allows one (StatisticsOptions.ReportTimeout): 503, retry later or ask for less.</summary>
+public sealed class ReportTimeoutException(TimeSpan timeout) : Exception($"The report took longer than {timeout.TotalSeconds:0.###} s.")
+{
+    public TimeSpan Timeout { get; } = timeout;
+
+    /// <summary>The seconds a client should wait before asking again.</summary>
+    public const int RetryAfterSeconds = 30;
+}
+
 /// <summary>
 /// The one mapping from exceptions to RFC 9457 problem details for the whole API. Titles are written
 /// here or by the domain; exception messages from libraries, SQL and stack traces never reach a client.
@@ -71,6 +80,9 @@ public sealed partial class ProblemMapping(IProblemDetailsService problems, ILog
             NotFoundException missing => Problem(404, "not_found", missing.Message),
             ProjectionsBehindException behind => Problem(503, "projections_behind",
                 "The statistics have not yet caught up with the log position asked for. Retry shortly.", new() { ["position"] = behind.Position }),
+            ReportTimeoutException timeout => Problem(503, "report_timeout",
+                "The report took longer than the service allows one. Retry later, or ask for a smaller scope or a shorter period.",
+                new() { ["timeoutSeconds"] = timeout.Timeout.TotalSeconds }),
             _ when Database.IsUnavailable(exception) => Problem(503, "database_unavailable", "The database cannot be reached right now (it may be restarting). Retry shortly."),
             _ => null,
         };
@@ -84,6 +96,11 @@ public sealed partial class ProblemMapping(IProblemDetailsService problems, ILog
         }
 
         httpContext.Response.StatusCode = problem.Status!.Value;
+        if (exception is ReportTimeoutException)
+        {
+            httpContext.Response.Headers.RetryAfter = ReportTimeoutException.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         // the problem+json writer below writes whatever the Accept header says, so this only fails when the response had already started
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = null });
     }

@@ -361,15 +361,17 @@ internal sealed class NationalGenerator
         var age = _random.Next(insats.MinAge, insats.MaxAge + 1);
         var participant = $"pt{++_participants:D8}";
         var birthYear = referredOn.Year - age;
-        if (_random.Next(20) == 0 && forbund.RecentPeople.Count > 0)
+        var again = _random.Next(20) == 0 && forbund.RecentPeople.Count > 0 ? forbund.RecentPeople[_random.Next(forbund.RecentPeople.Count)] : null;
+        if (again is not null && !again.Insatser.Contains(insats.Id))
         {
-            // the same person again, in another participation
-            (participant, gender, birthYear) = forbund.RecentPeople[_random.Next(forbund.RecentPeople.Count)];
+            // the same person again, in another insats (never twice in one: one person is active in an insats once at most)
+            (participant, gender, birthYear) = (again.Id, again.Gender, again.BirthYear);
             age = referredOn.Year - birthYear;
+            again.Insatser.Add(insats.Id);
         }
         else
         {
-            forbund.Remember((participant, gender, birthYear));
+            forbund.Remember(new PersonModel(participant, gender, birthYear, [insats.Id]));
         }
 
         string? referralId = null;
@@ -575,9 +577,11 @@ internal sealed class NationalGenerator
 
     private T Pick<T>(params (T Value, int Weight)[] choices) => _random.Pick(choices);
 
+    private sealed record PersonModel(string Id, Gender Gender, int BirthYear, HashSet<string> Insatser);
+
     private sealed class ForbundModel(string id, string name, double weight, IReadOnlyList<string> kommuner)
     {
-        private readonly List<(string Id, Gender Gender, int BirthYear)> _recent = [];
+        private readonly List<PersonModel> _recent = [];
 
         public string Id => id;
 
@@ -595,9 +599,9 @@ internal sealed class NationalGenerator
 
         public bool Active { get; set; } = true;
 
-        public IReadOnlyList<(string Id, Gender Gender, int BirthYear)> RecentPeople => _recent;
+        public IReadOnlyList<PersonModel> RecentPeople => _recent;
 
-        public void Remember((string Id, Gender Gender, int BirthYear) person)
+        public void Remember(PersonModel person)
         {
             if (_recent.Count >= 500)
             {

@@ -5,7 +5,7 @@ namespace FinsamOutcomes.Api.Features.Statistics;
 /// <summary>
 /// The SQL behind every figure (definitions: docs/statistics.md). Each query is <see cref="With"/>'s common
 /// table expressions followed by one SELECT; PostgreSQL evaluates only the expressions a query uses.
-/// Parameters: @at_tx/@at_pos (the cursor the report reflects), @from/@to (the period), @today, and the
+/// Parameters: @at_tx/@at_pos (the cursor the report reflects), @latest (whether that is the projection's checkpoint), @from/@to (the period), @today, and the
 /// scope's @insats, @forbunds and @kommun.
 /// </summary>
 internal static class ReportSql
@@ -34,9 +34,29 @@ internal static class ReportSql
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
-    /// <summary>The row versions of alias <paramref name="a"/> that were current at the cursor.</summary>
+    /// <summary>
+    /// The row versions of alias <paramref name="a"/> that were current at the cursor. At the projection's checkpoint
+    /// (@latest: the report reads in the snapshot it read the checkpoint in, and the projection writes rows and
+    /// checkpoint in one transaction) those are exactly the rows no event has ended yet, so the condition is
+    /// <c>valid_to_pos IS NULL</c>, the predicate of the current-row partial indexes. Every report statement is
+    /// planned for its parameters (custom plans), so the planner folds @latest away and sees only one branch.
+    /// </summary>
     private static string Visible(string a) =>
-        $"({a}.valid_from_tx, {a}.valid_from_pos) <= (at.tx, at.pos) AND ({a}.valid_to_pos IS NULL OR ({a}.valid_to_tx, {a}.valid_to_pos) > (at.tx, at.pos))";
+        $"(@latest AND {a}.valid_to_pos IS NULL OR NOT @latest AND ({a}.valid_from_tx, {a}.valid_from_pos) <= (@at_tx::text::xid8, @at_pos::bigint) " +
+        $"AND ({a}.valid_to_pos IS NULL OR ({a}.valid_to_tx, {a}.valid_to_pos) > (@at_tx::text::xid8, @at_pos::bigint)))";
+
+    /// <summary>
+    /// A participation (x) active at some time in the period: enrolled by its end and not exited before its start. Every
+    /// figure of <c>p</c> counts only such participations (new, exited, active at the end and the 30-day share are all
+    /// subsets), so <c>p</c> holds only them; written with coalesce so that the period indexes of migration 0800 fit it.
+    /// </summary>
+    private const string ActiveInPeriod = "coalesce(x.exited_on, 'infinity'::date) >= @from AND x.enrolled_on <= @to";
+
+    /// <summary>
+    /// A referral (r) that any referral figure of the period can count: received by the period's end and either still
+    /// open (neither decided nor withdrawn) or decided or withdrawn on or after its start.
+    /// </summary>
+    private const string ReferralInPeriod = "coalesce(greatest(r.decided_on, r.withdrawn_on), 'infinity'::date) >= @from AND r.received_on <= @to";
 
     private static readonly string WorkOrStudies = $"('{Codes.Of(ExitCategory.Work)}', '{Codes.Of(ExitCategory.Studies)}')";
 
@@ -62,7 +82,7 @@ internal static class ReportSql
         LEFT JOIN insatser owner ON owner.insats_id = x.insats_id
         -- the exit reason as the förbund owning the insats lists it
         LEFT JOIN LATERAL (
-            SELECT r.label, r.positive FROM stats_exit_reasons r, at
+            SELECT r.label, r.positive FROM stats_exit_reasons r
             WHERE r.forbund_id = owner.owner_id AND r.code = x.exit_reason_code AND {Visible("r")}) reason ON true
         """;
 
@@ -70,47 +90,48 @@ internal static class ReportSql
     {
         var scope = Filters(kind);
         return $"""
-            WITH at AS (SELECT @at_tx::text::xid8 AS tx, @at_pos::bigint AS pos),
+            WITH
             -- every insats, with the förbund owning it on the period's last day
             insatser AS (
                 SELECT i.*, coalesce(
-                    (SELECT t.to_forbund_id FROM stats_insats_transfers t, at
+                    (SELECT t.to_forbund_id FROM stats_insats_transfers t
                       WHERE t.insats_id = i.insats_id AND t.transferred_on <= @to AND {Visible("t")}
                       ORDER BY t.transferred_on DESC LIMIT 1),
                     i.forbund_id) AS owner_id
-                FROM stats_insatser i, at WHERE {Visible("i")}),
+                FROM stats_insatser i WHERE {Visible("i")}),
             scope_insatser AS (SELECT i.* FROM insatser i WHERE {scope.Insatser}),
             -- inlined where used, so lookups by participation and the scope's filter reach the tables' indexes
-            pauses AS NOT MATERIALIZED (SELECT s.* FROM stats_participation_pauses s, at WHERE {Visible("s")}),
+            pauses AS NOT MATERIALIZED (SELECT s.* FROM stats_participation_pauses s WHERE {Visible("s")}),
             -- participations that count: not registered in error
-            counted AS NOT MATERIALIZED (SELECT x.* FROM stats_participations x, at WHERE {Visible("x")} AND NOT x.registered_in_error),
-            p AS ({Facts} WHERE {scope.Participations}),
-            insats_p AS ({Facts} WHERE x.insats_id IN (SELECT insats_id FROM scope_insatser)),
-            groups AS (SELECT g.* FROM stats_beredningsgrupper g, at WHERE {Visible("g")} AND {scope.Groups}),
+            counted AS NOT MATERIALIZED (SELECT x.* FROM stats_participations x WHERE {Visible("x")} AND NOT x.registered_in_error),
+            p AS ({Facts} WHERE {scope.Participations} AND {ActiveInPeriod}),
+            insats_p AS ({Facts} WHERE x.insats_id IN (SELECT insats_id FROM scope_insatser) AND {ActiveInPeriod}),
+            -- every participation of the scope, whatever its dates (an activity in the period may predate a corrected enrolment)
+            scoped AS NOT MATERIALIZED (SELECT x.* FROM counted x WHERE {scope.Participations}),
+            groups AS (SELECT g.* FROM stats_beredningsgrupper g WHERE {Visible("g")} AND {scope.Groups}),
             group_history AS (
-                SELECT g.* FROM stats_beredningsgrupper g, at
-                WHERE (g.valid_from_tx, g.valid_from_pos) <= (at.tx, at.pos) AND g.beredningsgrupp_id IN (SELECT beredningsgrupp_id FROM groups)),
+                SELECT g.* FROM stats_beredningsgrupper g
+                WHERE (g.valid_from_tx, g.valid_from_pos) <= (@at_tx::text::xid8, @at_pos::bigint) AND g.beredningsgrupp_id IN (SELECT beredningsgrupp_id FROM groups)),
             referrals AS (
-                SELECT r.* FROM stats_referrals r, at
-                WHERE {Visible("r")} AND r.beredningsgrupp_id IN (SELECT beredningsgrupp_id FROM groups)),
+                SELECT r.* FROM stats_referrals r
+                WHERE {Visible("r")} AND {ReferralInPeriod} AND r.beredningsgrupp_id IN (SELECT beredningsgrupp_id FROM groups)),
             completion_requests AS (
-                SELECT c.* FROM stats_referral_completion_requests c, at
+                SELECT c.* FROM stats_referral_completion_requests c
                 WHERE {Visible("c")} AND c.referral_id IN (SELECT referral_id FROM referrals)),
             occurrences AS (
-                SELECT o.* FROM stats_occurrences o, at
+                SELECT o.* FROM stats_occurrences o
                 WHERE {Visible("o")} AND o.occurred_on BETWEEN @from AND @to AND {scope.Occurrences}),
-            goals AS (SELECT g.* FROM stats_insats_goals g, at WHERE {Visible("g")}),
-            occupation_changes AS NOT MATERIALIZED (SELECT c.* FROM stats_occupation_changes c, at WHERE {Visible("c")}),
-            activities AS NOT MATERIALIZED (SELECT a.* FROM stats_activities a, at WHERE {Visible("a")}),
-            intake_pauses AS (SELECT s.* FROM stats_intake_pauses s, at WHERE {Visible("s")})
+            goals AS (SELECT g.* FROM stats_insats_goals g WHERE {Visible("g")}),
+            occupation_changes AS NOT MATERIALIZED (SELECT c.* FROM stats_occupation_changes c WHERE {Visible("c")}),
+            activities AS NOT MATERIALIZED (SELECT a.* FROM stats_activities a WHERE {Visible("a")}),
+            intake_pauses AS (SELECT s.* FROM stats_intake_pauses s WHERE {Visible("s")})
 
             """;
     }
 
     /// <summary>The förbund and, recursively, every förbund merged into it.</summary>
     public static readonly string ForbundFamily = $"""
-        WITH RECURSIVE at AS (SELECT @at_tx::text::xid8 AS tx, @at_pos::bigint AS pos),
-        mergers AS (SELECT m.* FROM stats_forbund_mergers m, at WHERE {Visible("m")}),
+        WITH RECURSIVE mergers AS (SELECT m.* FROM stats_forbund_mergers m WHERE {Visible("m")}),
         family (forbund_id) AS (
             SELECT @forbund::text
             UNION
@@ -209,10 +230,12 @@ internal static class ReportSql
             SELECT r.received_on <= @to AND NOT coalesce(r.decided_on <= @to, false) AND NOT coalesce(r.withdrawn_on <= @to, false) AS waiting) w
         """;
 
+    /// <summary>Days from acceptance to enrolment of the period's enrolments; the acceptance may be from before the period.</summary>
     public static readonly string DecisionToEnrolment = $"""
         SELECT {DayStatistics("x.enrolled_on - r.decided_on")}
-        FROM counted x JOIN referrals r ON r.referral_id = x.referral_id
+        FROM counted x JOIN stats_referrals r ON r.referral_id = x.referral_id AND {Visible("r")}
         WHERE r.decision = '{Codes.Of(ReferralDecision.Accepted)}' AND x.enrolled_on BETWEEN @from AND @to
+          AND r.beredningsgrupp_id IN (SELECT beredningsgrupp_id FROM groups)
         """;
 
     /// <summary>
@@ -244,21 +267,28 @@ internal static class ReportSql
         ORDER BY r.beredningsgrupp_id, w.monday
         """;
 
-    /// <summary>Each goal of each insats in scope whose period overlaps the report's, with the counts every metric needs.</summary>
+    /// <summary>
+    /// Each goal of each insats in scope whose period overlaps the report's, with the counts every metric needs: the
+    /// counts of all insatser in one pass over their participations, grouped by insats, then joined to the goals.
+    /// </summary>
     public static readonly string Goals = $"""
         SELECT i.insats_id, i.name, g.goal_id, g.description, g.metric, g.comparison, g.threshold, g.goal_period,
-               m.exits, m.to_work_or_studies, m.positive, m.new, m.active, m.due_30, m.within_30
+               coalesce(m.exits, 0), coalesce(m.to_work_or_studies, 0), coalesce(m.positive, 0), coalesce(m.new, 0),
+               coalesce(m.active, 0), coalesce(m.due_30, 0), coalesce(m.within_30, 0)
         FROM scope_insatser i
         JOIN goals g ON g.insats_id = i.insats_id
-        CROSS JOIN LATERAL (
-            SELECT (count(*) FILTER (WHERE x.is_exited))::int AS exits,
+        LEFT JOIN (
+            SELECT x.insats_id,
+                   (count(*) FILTER (WHERE x.is_exited))::int AS exits,
                    (count(*) FILTER (WHERE x.is_exited AND x.exit_category IN {WorkOrStudies}))::int AS to_work_or_studies,
                    (count(*) FILTER (WHERE x.is_exited AND x.is_positive))::int AS positive,
                    (count(*) FILTER (WHERE x.is_new))::int AS new,
                    (count(*) FILTER (WHERE x.is_active))::int AS active,
                    (count(*) FILTER (WHERE x.is_due_30))::int AS due_30,
                    (count(*) FILTER (WHERE x.is_due_30 AND x.has_activity_within_30))::int AS within_30
-            FROM insats_p x WHERE x.insats_id = i.insats_id) m
+            FROM insats_p x
+            WHERE x.insats_id IN (SELECT g.insats_id FROM goals g)
+            GROUP BY x.insats_id) m ON m.insats_id = i.insats_id
         WHERE i.start_date <= @to AND (i.end_date IS NULL OR i.end_date >= @from)
         ORDER BY i.insats_id, g.goal_id
         """;
@@ -312,7 +342,7 @@ internal static class ReportSql
     /// <summary>GROUPING(kind, gender), kind, gender, occasions, participations with at least one.</summary>
     public const string Activities = """
         SELECT GROUPING(a.kind, x.gender), a.kind, x.gender, count(*)::int, count(DISTINCT x.participation_id)::int
-        FROM activities a JOIN p x ON x.participation_id = a.participation_id
+        FROM activities a JOIN scoped x ON x.participation_id = a.participation_id
         WHERE a.activity_on BETWEEN @from AND @to
         GROUP BY GROUPING SETS ((), (x.gender), (a.kind), (a.kind, x.gender))
         """;
@@ -335,7 +365,7 @@ internal static class ReportSql
     public static readonly string ReferringPartyOfNew = ByGender(
         $"""
         coalesce(
-            (SELECT r.referring_party FROM stats_referrals r, at WHERE r.referral_id = x.referral_id AND {Visible("r")}),
+            (SELECT r.referring_party FROM stats_referrals r WHERE r.referral_id = x.referral_id AND {Visible("r")}),
             x.referring_party,
             'not_recorded')
         """,

@@ -40,6 +40,12 @@ public sealed class StatisticsOptions
 
     /// <summary>The longest a report request may wait for the projections to reach a position.</summary>
     public TimeSpan MaxWait { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The longest one statement of a report may run (PostgreSQL's statement_timeout in the report's transaction); a
+    /// report that needs longer is answered 503 report_timeout with Retry-After, well before the 30 s command timeout.
+    /// </summary>
+    public TimeSpan ReportTimeout { get; set; } = TimeSpan.FromSeconds(15);
 }
 
 /// <summary>
@@ -164,11 +170,7 @@ public static class StatisticsEndpoints
         var forbundIds = await RequireFrozenReaderAsync(http, db, frozen, ct);
         var request = JsonSerializer.Deserialize<FreezeRequest>(await QueryOfAsync(db, frozenId, ct), Json)!;
         var query = await AuthorizeAsync(http, db, new ReportRequest(request.Scope, request.ForbundId, request.InsatsId, request.Kommun, request.IncludePredecessors, request.Period, null, null), ct);
-        var current = await statistics.GetReportAsync(query.Query, ct);
-        var currentJson = ToJson(current, null);
-        var changes = Diff(Numbers(frozen.Report), Numbers(currentJson), EmptyArrays(frozen.Report));
-        var causes = await CausesAsync(db, forbundIds, request.InsatsId, frozen.Position, current.Basis.Position, ct);
-        var comparison = new ReportComparison(frozenId, frozen.Name, frozen.Position, current.Basis.Position, changes, causes);
+        var (comparison, current) = await CompareAsync(frozen, query.Query, forbundIds, request.InsatsId, statistics, db, ct);
         if (exportFormat == ExportFormat.Json)
         {
             return Results.Ok(comparison);
@@ -182,6 +184,16 @@ public static class StatisticsEndpoints
             : Results.File(WideCsvExport.Write(heading, basis, tables), WideCsvExport.ContentType, name);
     }
 
+    /// <summary>The frozen report against the current report of the same query: what changed, and the events after it in its scope.</summary>
+    internal static async Task<(ReportComparison Comparison, StatisticsReport Current)> CompareAsync(
+        FrozenReport frozen, StatisticsQuery query, IReadOnlyList<string> forbundIds, string? insatsId, StatisticsService statistics, NpgsqlDataSource db, CancellationToken ct)
+    {
+        var current = await statistics.GetReportAsync(query, ct);
+        var changes = Diff(Numbers(frozen.Report), Numbers(ToJson(current, null)), EmptyArrays(frozen.Report));
+        var causes = await CausesAsync(db, forbundIds, insatsId, frozen.Position, current.Basis.Position, ct);
+        return (new ReportComparison(frozen.FrozenId, frozen.Name, frozen.Position, current.Basis.Position, changes, causes), current);
+    }
+
     private static readonly JsonSerializerOptions Json = CreateJson();
 
     private static JsonSerializerOptions CreateJson()
@@ -191,7 +203,8 @@ public static class StatisticsEndpoints
         return options;
     }
 
-    private static JsonNode ToJson(StatisticsReport report, int? suppressBelow)
+    /// <summary>The report as it is answered: JSON, with small counts suppressed when a threshold is given.</summary>
+    internal static JsonNode ToJson(StatisticsReport report, int? suppressBelow)
     {
         var node = JsonSerializer.SerializeToNode(report, Json)!;
         node["basis"]!["disclosureControl"] = suppressBelow is { } t ? new JsonObject { ["threshold"] = t } : null;

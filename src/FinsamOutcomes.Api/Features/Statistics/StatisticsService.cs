@@ -4,6 +4,7 @@ using FinsamOutcomes.Api.Features.Statistics.Projection;
 using FinsamOutcomes.Api.Infrastructure;
 using FinsamOutcomes.Domain.Common;
 using Npgsql;
+using Microsoft.Extensions.Options;
 using NpgsqlTypes;
 
 namespace FinsamOutcomes.Api.Features.Statistics;
@@ -14,8 +15,10 @@ namespace FinsamOutcomes.Api.Features.Statistics;
 /// log: the projection's checkpoint, or an earlier event for an as-of report. So every figure of a report
 /// reflects the same events, and the report names the position of the last of them.
 /// </summary>
-public sealed class StatisticsService(NpgsqlDataSource dataSource, TimeProvider time)
+public sealed class StatisticsService(NpgsqlDataSource dataSource, TimeProvider time, IOptions<StatisticsOptions>? options = null)
 {
+    private readonly TimeSpan _timeout = options?.Value.ReportTimeout ?? new StatisticsOptions().ReportTimeout;
+
     private static readonly TimeZoneInfo Sweden = TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm");
 
     public async Task<StatisticsReport> GetReportAsync(StatisticsQuery query, CancellationToken cancellationToken = default)
@@ -154,13 +157,15 @@ public sealed class StatisticsService(NpgsqlDataSource dataSource, TimeProvider 
             var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
             // JIT compilation costs more than it saves on a report's dozen medium-sized queries; and a prepared report
             // statement must not switch to a generic plan, which can be orders of magnitude slower for some scopes (issue 12)
+            // and no statement may run past the report timeout (answered 503 report_timeout, ReportSession.QueryAsync)
+            var timeoutMs = Math.Max(1, (long)_timeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
             await using (var settings = new NpgsqlCommand(
-                "SET TRANSACTION READ ONLY; SET LOCAL jit = off; SET LOCAL plan_cache_mode = force_custom_plan", connection, transaction))
+                $"SET TRANSACTION READ ONLY; SET LOCAL jit = off; SET LOCAL plan_cache_mode = force_custom_plan; SET LOCAL statement_timeout = {timeoutMs}", connection, transaction))
             {
                 await settings.ExecuteNonQueryAsync(ct);
             }
 
-            var session = new ReportSession(connection, transaction, query, today);
+            var session = new ReportSession(connection, transaction, query, today, _timeout);
             await session.ResolveCursorAsync(ct);
             await session.ResolveScopeAsync(ct);
             return session;
@@ -347,13 +352,14 @@ public sealed class StatisticsService(NpgsqlDataSource dataSource, TimeProvider 
     private static string? Text(NpgsqlDataReader r, int ordinal) => r.IsDBNull(ordinal) ? null : r.GetString(ordinal);
 
     /// <summary>One report's connection, read-only transaction, cursor and resolved scope.</summary>
-    private sealed class ReportSession(NpgsqlConnection connection, NpgsqlTransaction transaction, StatisticsQuery query, DateOnly today)
+    private sealed class ReportSession(NpgsqlConnection connection, NpgsqlTransaction transaction, StatisticsQuery query, DateOnly today, TimeSpan timeout)
         : IAsyncDisposable
     {
         private ulong _txId;
         private long _position;
         private DateTimeOffset? _positionRecordedAt;
         private string[] _forbundIds = [];
+        private bool _latest;
 
         public StatisticsQuery Query => query;
 
@@ -398,6 +404,8 @@ public sealed class StatisticsService(NpgsqlDataSource dataSource, TimeProvider 
             }
 
             (_txId, _position, _positionRecordedAt) = asOf;
+            // at the checkpoint the visible row versions are the current ones (ReportSql.Visible)
+            _latest = (asOf.TxId, asOf.Position) == (checkpoint.TxId, checkpoint.Position);
         }
 
         public async Task ResolveScopeAsync(CancellationToken ct)
@@ -425,6 +433,7 @@ public sealed class StatisticsService(NpgsqlDataSource dataSource, TimeProvider 
             await using var cmd = new NpgsqlCommand(sql, connection, transaction);
             cmd.Parameters.Add(new NpgsqlParameter("at_tx", _txId.ToString(CultureInfo.InvariantCulture)));
             cmd.Parameters.Add(new NpgsqlParameter("at_pos", _position));
+            cmd.Parameters.Add(new NpgsqlParameter("latest", _latest));
             cmd.Parameters.Add(new NpgsqlParameter("from", query.Period.From));
             cmd.Parameters.Add(new NpgsqlParameter("to", query.Period.To));
             cmd.Parameters.Add(new NpgsqlParameter("today", today));
@@ -432,14 +441,19 @@ public sealed class StatisticsService(NpgsqlDataSource dataSource, TimeProvider 
             cmd.Parameters.Add(new NpgsqlParameter("forbunds", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = _forbundIds });
             cmd.Parameters.Add(new NpgsqlParameter("kommun", NpgsqlDbType.Text) { Value = (object?)query.Scope.Kommun ?? DBNull.Value });
             cmd.Parameters.AddRange(extra);
-            var result = new List<T>();
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                result.Add(map(reader));
-            }
+            return await WithinTimeoutAsync<IReadOnlyList<T>>(
+                async () =>
+                {
+                    var result = new List<T>();
+                    await using var reader = await cmd.ExecuteReaderAsync(ct);
+                    while (await reader.ReadAsync(ct))
+                    {
+                        result.Add(map(reader));
+                    }
 
-            return result;
+                    return result;
+                },
+                ct);
         }
 
         public async ValueTask DisposeAsync()
@@ -448,14 +462,30 @@ public sealed class StatisticsService(NpgsqlDataSource dataSource, TimeProvider 
             await connection.DisposeAsync();
         }
 
-        private async Task<(ulong TxId, long Position, DateTimeOffset? RecordedAt)> ReadCursorAsync(string sql, CancellationToken ct, NpgsqlParameter parameter)
+        private Task<(ulong TxId, long Position, DateTimeOffset? RecordedAt)> ReadCursorAsync(string sql, CancellationToken ct, NpgsqlParameter parameter) =>
+            WithinTimeoutAsync<(ulong, long, DateTimeOffset?)>(
+                async () =>
+                {
+                    await using var cmd = new NpgsqlCommand(sql, connection, transaction);
+                    cmd.Parameters.Add(parameter);
+                    await using var reader = await cmd.ExecuteReaderAsync(ct);
+                    return await reader.ReadAsync(ct)
+                        ? (ulong.Parse(reader.GetString(0), CultureInfo.InvariantCulture), reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2))
+                        : (0, 0, (DateTimeOffset?)null);
+                },
+                ct);
+
+        /// <summary>A statement cancelled by the statement timeout, not by the caller, is a report too big or a database too busy for now.</summary>
+        private async Task<T> WithinTimeoutAsync<T>(Func<Task<T>> run, CancellationToken ct)
         {
-            await using var cmd = new NpgsqlCommand(sql, connection, transaction);
-            cmd.Parameters.Add(parameter);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            return await reader.ReadAsync(ct)
-                ? (ulong.Parse(reader.GetString(0), CultureInfo.InvariantCulture), reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2))
-                : (0, 0, null);
+            try
+            {
+                return await run();
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.QueryCanceled && !ct.IsCancellationRequested)
+            {
+                throw new ReportTimeoutException(timeout);
+            }
         }
     }
 }
