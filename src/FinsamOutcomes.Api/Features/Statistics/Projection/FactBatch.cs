@@ -93,6 +93,18 @@ internal static class FactBatch
             else if (op.Table == FactTable.Participations && values["participation_id"] is { } participation)
             {
                 _participations.Add(participation.GetValue<string>());
+                if (op.Row is not null)
+                {
+                    // a new participation's earliest stored activity, in the first round trip (the stored row's value wins if there is one)
+                    _firstActivities.Add(participation.GetValue<string>());
+                }
+            }
+
+            // a put row names its insats: what decides its förbund is loaded in the first round trip too
+            if ((op.Table == FactTable.Participations || op.Table == FactTable.Occurrences) && op.Row?["insats_id"] is { } insats)
+            {
+                Need(state, FactTable.Insatser, new JsonObject { ["insats_id"] = insats.DeepClone() });
+                Need(state, FactTable.Transfers, new JsonObject { ["insats_id"] = insats.DeepClone() });
             }
         }
 
@@ -128,6 +140,7 @@ internal static class FactBatch
             }
 
             _firstActivities.UnionWith(_participations.Where(p => !replaced.Contains(p) && !state.KnowsFirstActivityInStore(p)));
+            _firstActivities.ExceptWith(replaced);
             _participations.Clear();
         }
 
