@@ -14,6 +14,9 @@ internal sealed record BenchOptions(string Scenario, int? Events, int Rounds, st
 
     public const int DefaultGenerateWriters = 4;
 
+    public const int DefaultRebuildEvents = 100_000;
+
+
     /// <summary>The national generator's seed.</summary>
     public int Seed { get; init; } = DefaultSeed;
 
@@ -33,6 +36,10 @@ internal sealed record BenchOptions(string Scenario, int? Events, int Rounds, st
     public static string Usage { get; } = string.Join('\n',
         "usage: FinsamOutcomes.Benchmarks [append|feed|http|all] [--events N] [--rounds R] [--connection CS] [--npgsql SETTINGS]",
         "       FinsamOutcomes.Benchmarks generate --connection CS [--events N] [--seed S] [--writers W]",
+        "       FinsamOutcomes.Benchmarks rebuild [--database NAME] [--events N] [--rounds R] [--connection CS]",
+        FormattableString.Invariant($"  rebuild            the statistics projection's rebuild of a national log (generated: about N events, default"),
+        FormattableString.Invariant($"                     {DefaultRebuildEvents}, or the log of database NAME on the server, left as it was) against"),
+        "                     a set-based INSERT ... SELECT of the fact tables that are a plain function of their events",
         "       FinsamOutcomes.Benchmarks reports [--database NAME] [--events N] [--rounds R] [--connection CS]",
         "  reports            warm p50/p99 of 2024's reports (insats, kommun, förbund with and without predecessors, country",
         "                     with disclosure control, as of an earlier position, a frozen comparison) against plain SQL, over",
@@ -52,6 +59,10 @@ internal sealed record BenchOptions(string Scenario, int? Events, int Rounds, st
     public bool RunsAppend => Scenario is "append" or "all";
 
     public bool RunsFeed => Scenario is "feed" or "all";
+
+    public bool RunsRebuild => Scenario is "rebuild";
+
+    public int RebuildEvents => Events ?? DefaultRebuildEvents;
 
     public bool RunsReports => Scenario is "reports";
 
@@ -85,7 +96,7 @@ internal sealed record BenchOptions(string Scenario, int? Events, int Rounds, st
             var arg = args[i];
             switch (arg)
             {
-                case "append" or "feed" or "http" or "all" or "generate" or "reports":
+                case "append" or "feed" or "http" or "all" or "generate" or "reports" or "rebuild":
                     scenario = arg;
                     break;
                 case "--events" or "--rounds" or "--connection" or "--npgsql" or "--seed" or "--writers" or "--database" when i + 1 >= args.Count:

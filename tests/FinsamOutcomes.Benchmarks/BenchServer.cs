@@ -60,7 +60,8 @@ internal sealed class BenchServer : IAsyncDisposable
         var name = $"finsam_bench_{purpose}_{Guid.NewGuid():N}"[..40];
         builder.Database = name;
         await ExecuteAdminAsync($"CREATE DATABASE \"{name}\"", ct);
-        var dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
+        // the service's own data-source settings (auto-prepared statements), so the numbers are the service's
+        var dataSource = FinsamOutcomes.Api.Infrastructure.Database.CreateDataSource(builder.ConnectionString);
         var database = new BenchDatabase(this, name, dataSource, builder.ConnectionString);
         try
         {
@@ -100,6 +101,18 @@ internal sealed class BenchServer : IAsyncDisposable
         return $"PostgreSQL {reader.GetString(0)} ({(IsLocal ? "throwaway local cluster" : "given server")}): " +
                $"fsync={reader.GetString(1)}, synchronous_commit={reader.GetString(2)}, full_page_writes={reader.GetString(3)}; " +
                $"extra Npgsql settings: {_npgsqlSettings ?? "none"}";
+    }
+
+    /// <summary>A data source with the service's settings on an existing database of the server (not dropped).</summary>
+    public NpgsqlDataSource OpenExisting(string name)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(_adminConnection) { Database = name };
+        if (_npgsqlSettings is not null)
+        {
+            builder.ConnectionString += ";" + _npgsqlSettings;
+        }
+
+        return FinsamOutcomes.Api.Infrastructure.Database.CreateDataSource(builder.ConnectionString);
     }
 
     internal Task DropDatabaseAsync(string name) =>

@@ -47,6 +47,11 @@ try
         await RunScenarioAsync(ScenarioFamily.Feed, () => new FeedBenchmark(database, options, log).RunAsync(ct));
     }
 
+    if (options.RunsRebuild)
+    {
+        await RunScenarioAsync(ScenarioFamily.Rebuild, () => new RebuildBenchmark(server, options, log).RunAsync(ct));
+    }
+
     var reports = options.RunsReports ? await ReportsCommand.RunAsync(server, options, log, failures, ct) : [];
     string? httpSummary = null;
     if (options.RunsHttp)

@@ -7,6 +7,7 @@ internal enum ScenarioFamily
 {
     Append,
     Feed,
+    Rebuild,
     Reports,
     Http,
 
@@ -22,7 +23,10 @@ internal sealed record ScenarioResult(
 
     public double StoreRate => Events / StoreMedianSeconds;
 
-    public double BaselineRate => Events / Median(BaselineSeconds);
+    /// <summary>The events the baseline's work stands for, when it is not all of <see cref="Events"/> (a baseline of part of the work).</summary>
+    public int? BaselineEvents { get; init; }
+
+    public double BaselineRate => (BaselineEvents ?? Events) / Median(BaselineSeconds);
 
     public double Ratio => StoreRate / BaselineRate;
 
@@ -100,8 +104,21 @@ internal static class ResultTable
                $"marten_append_ratio_16={Ratio(ScenarioFamily.Marten, 16)} " +
                $"feed_ratio={Ratio(ScenarioFamily.Feed, null)} " +
                $"http_ratio={Ratio(ScenarioFamily.Http, null)} " +
+               $"rebuild_events_per_s={Rate(ScenarioFamily.Rebuild)} " +
+               $"rebuild_ratio={Ratio(ScenarioFamily.Rebuild, null)} " +
                $"report_p99_ms_forbund={ReportP99("forbund-year")} " +
                $"report_p99_ms_country={ReportP99("country-year-disclosure")}";
+
+        string Rate(ScenarioFamily family)
+        {
+            if (failures.Any(f => f.Family == family))
+            {
+                return "failed";
+            }
+
+            var matching = results.Where(r => r.Family == family).ToArray();
+            return matching.Length == 0 ? "n/a" : matching.Min(r => r.StoreRate).ToString("F0", CultureInfo.InvariantCulture);
+        }
     }
 
     private static string Format(double value) => value.ToString("N0", CultureInfo.InvariantCulture);

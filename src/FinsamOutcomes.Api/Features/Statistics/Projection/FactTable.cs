@@ -1,13 +1,10 @@
 namespace FinsamOutcomes.Api.Features.Statistics.Projection;
 
-/// <summary>A column whose value the projection computes from other tables, as an SQL expression over the row <c>r</c>.</summary>
-internal sealed record DerivedColumn(string Column, string Expression);
-
 /// <summary>
 /// A versioned table of the statistics schema (migration 0200): its key columns and the columns derived
-/// from other tables, which are recomputed for every new version of a row.
+/// from other tables, which are recomputed for every new version of a row (<see cref="FactBatch"/> says how).
 /// </summary>
-internal sealed record FactTable(string Name, IReadOnlyList<string> Key, IReadOnlyList<DerivedColumn> Derived)
+internal sealed record FactTable(string Name, IReadOnlyList<string> Key, IReadOnlyList<string> Derived)
 {
     public static FactTable Forbund { get; } = new("stats_forbund", ["forbund_id"], []);
 
@@ -23,38 +20,23 @@ internal sealed record FactTable(string Name, IReadOnlyList<string> Key, IReadOn
 
     public static FactTable Beredningsgrupper { get; } = new("stats_beredningsgrupper", ["beredningsgrupp_id"], []);
 
-    public static FactTable Referrals { get; } = new(
-        "stats_referrals",
-        ["referral_id"],
-        [
-            new("completion_requested", """
-                EXISTS (SELECT 1 FROM stats_referral_completion_requests c
-                         WHERE c.referral_id = r.referral_id AND c.valid_to_pos IS NULL)
-                """),
-        ]);
+    /// <summary>completion_requested: a current request for komplettering of the referral exists.</summary>
+    public static FactTable Referrals { get; } = new("stats_referrals", ["referral_id"], ["completion_requested"]);
 
     public static FactTable CompletionRequests { get; } = new("stats_referral_completion_requests", ["referral_id", "requested_on"], []);
 
-    public static FactTable Participations { get; } = new(
-        "stats_participations",
-        ["participation_id"],
-        [
-            // the förbund at enrolment: the insats's owner on the enrolment date (transfers after mergers)
-            new("forbund_id", "coalesce(stats_insats_owner_on(r.insats_id, r.enrolled_on), r.forbund_id)"),
-            new("first_activity_on", """
-                (SELECT min(a.activity_on) FROM stats_activities a
-                  WHERE a.participation_id = r.participation_id AND a.valid_to_pos IS NULL)
-                """),
-        ]);
+    /// <summary>
+    /// forbund_id: the förbund at enrolment, the insats's owner on the enrolment date (transfers after mergers),
+    /// else the row's own; first_activity_on: the earliest current activity.
+    /// </summary>
+    public static FactTable Participations { get; } = new("stats_participations", ["participation_id"], ["forbund_id", "first_activity_on"]);
 
     public static FactTable Pauses { get; } = new("stats_participation_pauses", ["participation_id", "paused_on"], []);
 
     public static FactTable Activities { get; } = new("stats_activities", ["participation_id", "activity_id"], []);
 
-    public static FactTable Occurrences { get; } = new(
-        "stats_occurrences",
-        ["insats_id", "occurrence_id"],
-        [new("forbund_id", "coalesce(stats_insats_owner_on(r.insats_id, r.occurred_on), r.forbund_id)")]);
+    /// <summary>forbund_id: the insats's owner on the occurrence's date, else the row's own.</summary>
+    public static FactTable Occurrences { get; } = new("stats_occurrences", ["insats_id", "occurrence_id"], ["forbund_id"]);
 
     public static FactTable OccupationChanges { get; } = new("stats_occupation_changes", ["participation_id", "change_id"], []);
 

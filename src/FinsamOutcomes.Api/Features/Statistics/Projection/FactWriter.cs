@@ -3,162 +3,80 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using FinsamOutcomes.EventStore;
-using Npgsql;
-using NpgsqlTypes;
 
 namespace FinsamOutcomes.Api.Features.Statistics.Projection;
 
+/// <summary>What one call of <see cref="FactWriter"/> asks of a table.</summary>
+internal enum FactOpKind
+{
+    Put,
+    Revise,
+    Rederive,
+    End,
+}
+
 /// <summary>
-/// Writes the fact-table changes one event causes, as versions: a change never updates a row in place
-/// but ends the current version at the event's cursor and inserts the next version from it. Values are
-/// passed as JSON objects whose snake_case keys are the column names (C# property names converted), and
-/// turned into typed rows by <c>jsonb_populate_record</c> against the table's own row type.
-/// Every statement only touches versions older than the event, so applying an event twice changes nothing.
+/// One change an event makes to a fact table, as values: <see cref="Row"/> (put) and <see cref="Changes"/>
+/// (revise) are JSON objects whose snake_case keys are the column names; <see cref="Version"/> holds the
+/// event's version columns (valid_from_* from the event, valid_to_* null).
+/// </summary>
+internal sealed record FactOp(FactOpKind Kind, FactTable Table, FeedCursor At, JsonObject Version, JsonObject? Row, FactFilter? Filter, JsonObject? Changes);
+
+/// <summary>The current rows of a table whose columns equal <see cref="Equal"/>, and optionally whose <see cref="IsNull"/> column is null.</summary>
+internal sealed record FactFilter(JsonObject Equal, string? IsNull);
+
+/// <summary>
+/// Records the fact-table changes events cause, in feed order, without touching the database: a change never
+/// updates a row in place but ends the current version at the event's cursor and inserts the next version
+/// from it. <see cref="FactBatch"/> loads what the recorded changes read, applies them in memory
+/// (<see cref="FactState"/>) and writes the resulting versions set-based. Values are converted to JSON the
+/// way the rows are stored (C# property names in snake_case, enumerations by snake_case name).
 /// </summary>
 internal sealed class FactWriter
 {
-    private static readonly JsonSerializerOptions Json = new()
+    internal static readonly JsonSerializerOptions Json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false) },
     };
 
-    private readonly NpgsqlBatch _batch;
-    private readonly RecordedEvent _event;
-    private readonly string _version;
+    private readonly List<FactOp> _ops = [];
+    private FeedCursor _at;
+    private JsonObject _version = [];
 
-    public FactWriter(NpgsqlBatch batch, RecordedEvent recorded)
+    public IReadOnlyList<FactOp> Ops => _ops;
+
+    /// <summary>The changes recorded from now on are the given event's.</summary>
+    public void Begin(RecordedEvent recorded)
     {
-        _batch = batch;
-        _event = recorded;
-        _version = JsonSerializer.Serialize(new Dictionary<string, object?>
+        _at = recorded.Cursor;
+        _version = JsonSerializer.SerializeToNode(new Dictionary<string, object?>
         {
             ["valid_from_tx"] = recorded.TxId.ToString(CultureInfo.InvariantCulture),
             ["valid_from_pos"] = recorded.Position,
             ["valid_from_at"] = recorded.RecordedAt.ToUniversalTime(),
             ["valid_to_tx"] = null,
             ["valid_to_pos"] = null,
-        });
+        })!.AsObject();
     }
 
-    /// <summary>The rows of a table whose columns equal the given values (an anonymous object), and optionally a condition over the row <c>r</c>.</summary>
-    public static Filter Where(object equal, string? condition = null) => new(equal, condition);
+    /// <summary>The rows of a table whose columns equal the given values (an anonymous object), and optionally whose column <paramref name="isNull"/> is null.</summary>
+    public static FactFilter Where(object equal, string? isNull = null) => new(Values(equal), isNull);
 
     /// <summary>Puts a whole row (every non-derived column): it becomes the current version of its key.</summary>
-    public void Put(FactTable table, object row)
-    {
-        var values = JsonSerializer.SerializeToNode(row, Json)!.AsObject();
-        var key = new JsonObject(table.Key.Select(column => KeyValuePair.Create(column, values[column]?.DeepClone())));
-        End(table, Where(key));
-
-        var command = Command();
-        var keyParameter = command.Add(key.ToJsonString(), NpgsqlDbType.Jsonb);
-        var rowParameter = command.Add(values.ToJsonString(), NpgsqlDbType.Jsonb);
-        var matchesKey = string.Join(" AND ", table.Key.Select(c => $"r.{c} = k.{c}"));
-        command.Sql = $"""
-            WITH r AS (
-                SELECT n.* FROM jsonb_populate_record(NULL::{table.Name}, {rowParameter} || $3::jsonb) AS n
-                WHERE NOT EXISTS (
-                    SELECT 1 FROM {table.Name} AS r, jsonb_populate_record(NULL::{table.Name}, {keyParameter}) AS k
-                    WHERE {matchesKey} AND NOT {OlderThanEvent}))
-            {InsertWithDerived(table)}
-            """;
-        command.AddTo(_batch);
-    }
+    public void Put(FactTable table, object row) => Add(FactOpKind.Put, table, Values(row), null, null);
 
     /// <summary>Revises the current version of every matching row: the next version has the changes and freshly derived columns.</summary>
-    public void Revise(FactTable table, Filter filter, object changes) =>
-        Revise(table, filter.Condition, filter.Equal, JsonSerializer.Serialize(changes, Json));
+    public void Revise(FactTable table, FactFilter filter, object changes) => Add(FactOpKind.Revise, table, null, filter, Values(changes));
 
     /// <summary>Recomputes the derived columns of the matching rows; a new version only where a derived value changed.</summary>
-    public void Rederive(FactTable table, Filter filter)
-    {
-        var stale = string.Join(" OR ", table.Derived.Select(d => $"r.{d.Column} IS DISTINCT FROM ({d.Expression})"));
-        var condition = filter.Condition is null ? $"({stale})" : $"({filter.Condition}) AND ({stale})";
-        Revise(table, condition, filter.Equal, "{}");
-    }
+    public void Rederive(FactTable table, FactFilter filter) => Add(FactOpKind.Rederive, table, null, filter, null);
 
     /// <summary>Ends the current version of every matching row without a successor: the fact no longer holds.</summary>
-    public void End(FactTable table, Filter filter)
-    {
-        var command = Command();
-        var where = command.Where(filter.Equal, filter.Condition);
-        command.Sql = $"""
-            UPDATE {table.Name} AS r SET valid_to_tx = $1::text::xid8, valid_to_pos = $2
-            FROM jsonb_populate_record(NULL::{table.Name}, {where.Parameter}) AS k
-            WHERE {where.Sql}
-            """;
-        command.AddTo(_batch);
-    }
+    public void End(FactTable table, FactFilter filter) => Add(FactOpKind.End, table, null, filter, null);
 
-    private void Revise(FactTable table, string? condition, object equal, string changes)
-    {
-        var command = Command();
-        var where = command.Where(equal, condition);
-        var changesParameter = command.Add(changes, NpgsqlDbType.Jsonb);
-        command.Sql = $"""
-            WITH previous AS (
-                UPDATE {table.Name} AS r SET valid_to_tx = $1::text::xid8, valid_to_pos = $2
-                FROM jsonb_populate_record(NULL::{table.Name}, {where.Parameter}) AS k
-                WHERE {where.Sql}
-                RETURNING r.*),
-            r AS (
-                SELECT n.* FROM previous, jsonb_populate_record(NULL::{table.Name}, to_jsonb(previous) || {changesParameter} || $3::jsonb) AS n)
-            {InsertWithDerived(table)}
-            """;
-        command.AddTo(_batch);
-    }
+    private void Add(FactOpKind kind, FactTable table, JsonObject? row, FactFilter? filter, JsonObject? changes) =>
+        _ops.Add(new FactOp(kind, table, _at, _version, row, filter, changes));
 
-    private const string OlderThanEvent = "(r.valid_from_tx, r.valid_from_pos) < ($1::text::xid8, $2)";
-
-    private static string InsertWithDerived(FactTable table)
-    {
-        var derived = table.Derived.Count == 0
-            ? "'{}'::jsonb"
-            : $"jsonb_build_object({string.Join(", ", table.Derived.Select(d => $"'{d.Column}', ({d.Expression})"))})";
-        return $"INSERT INTO {table.Name} SELECT n.* FROM r, jsonb_populate_record(NULL::{table.Name}, to_jsonb(r) || {derived}) AS n";
-    }
-
-    private PendingCommand Command()
-    {
-        var command = new PendingCommand();
-        command.Add(_event.TxId.ToString(CultureInfo.InvariantCulture), NpgsqlDbType.Text);
-        command.Add(_event.Position, NpgsqlDbType.Bigint);
-        command.Add(_version, NpgsqlDbType.Jsonb);
-        return command;
-    }
-
-    internal sealed record Filter(object Equal, string? Condition);
-
-    /// <summary>One statement with positional parameters: $1 the event's transaction id, $2 its position, $3 the version columns.</summary>
-    private sealed class PendingCommand
-    {
-        private readonly NpgsqlBatchCommand _command = new();
-
-        public string Sql { set => _command.CommandText = value; }
-
-        public string Add(object value, NpgsqlDbType type)
-        {
-            _command.Parameters.Add(new NpgsqlParameter { Value = value, NpgsqlDbType = type });
-            return $"${_command.Parameters.Count}";
-        }
-
-        /// <summary>The current versions, older than the event, whose columns equal the filter's values (row <c>k</c>).</summary>
-        public (string Parameter, string Sql) Where(object equal, string? condition)
-        {
-            var values = JsonSerializer.SerializeToNode(equal, Json)!.AsObject();
-            var parameter = Add(values.ToJsonString(), NpgsqlDbType.Jsonb);
-            var clauses = values.Select(v => $"r.{v.Key} = k.{v.Key}")
-                .Append("r.valid_to_pos IS NULL")
-                .Append(OlderThanEvent);
-            if (condition is not null)
-            {
-                clauses = clauses.Append($"({condition})");
-            }
-
-            return (parameter, string.Join(" AND ", clauses));
-        }
-
-        public void AddTo(NpgsqlBatch batch) => batch.BatchCommands.Add(_command);
-    }
+    private static JsonObject Values(object value) => JsonSerializer.SerializeToNode(value, Json)!.AsObject();
 }

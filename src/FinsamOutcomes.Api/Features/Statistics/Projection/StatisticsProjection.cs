@@ -6,7 +6,6 @@ using FinsamOutcomes.Domain.Participations;
 using FinsamOutcomes.Domain.Referrals;
 using FinsamOutcomes.EventStore;
 using FinsamOutcomes.EventStore.Projections;
-using Npgsql;
 using static FinsamOutcomes.Api.Features.Statistics.Projection.FactWriter;
 
 namespace FinsamOutcomes.Api.Features.Statistics.Projection;
@@ -14,9 +13,10 @@ namespace FinsamOutcomes.Api.Features.Statistics.Projection;
 /// <summary>
 /// Keeps the statistics fact and dimension tables (migration 0200) from the log. One projection for all
 /// of them, so that a fact derived from a dimension (a participation's förbund from its insats's
-/// transfers) always sees the dimension as of the same event. A batch becomes one round trip: one
-/// statement or a few per event, executed in feed order. Membership events carry nothing a figure
-/// needs and are skipped.
+/// transfers) always sees the dimension as of the same event. The events of a batch are turned into
+/// changes in feed order (<see cref="FactWriter"/>), applied in memory and written set-based, a few
+/// statements per table and batch (<see cref="FactBatch"/>); live catch-up and a rebuild run the same code.
+/// Membership events carry nothing a figure needs and are skipped.
 /// </summary>
 public sealed class StatisticsProjection : IProjection
 {
@@ -26,23 +26,49 @@ public sealed class StatisticsProjection : IProjection
 
     public async Task ApplyAsync(ProjectionContext context, IReadOnlyList<RecordedEvent> events, CancellationToken cancellationToken)
     {
-        await using var batch = new NpgsqlBatch(context.Connection, context.Transaction);
+        var writer = new FactWriter();
         foreach (var recorded in events)
         {
-            Write(new FactWriter(batch, recorded), recorded);
+            writer.Begin(recorded);
+            Write(writer, recorded);
         }
 
-        if (batch.BatchCommands.Count > 0)
-        {
-            await batch.ExecuteNonQueryAsync(cancellationToken);
-        }
+        await FactBatch.ApplyAsync(context.Connection, context.Transaction, writer.Ops, cancellationToken);
+        await AnalyzeWhileGrowingAsync(context, events.Count, cancellationToken);
     }
 
     public async Task ResetAsync(ProjectionContext context, CancellationToken cancellationToken)
     {
         await using var cmd = context.Command($"TRUNCATE {string.Join(", ", FactTable.All.Select(t => t.Name))}");
         await cmd.ExecuteNonQueryAsync(cancellationToken);
+        Interlocked.Exchange(ref _appliedSinceReset, 0);
     }
+
+    /// <summary>
+    /// After a reset the tables grow from empty faster than autovacuum analyses them, and plans made against
+    /// empty tables (sequential scans) would stay: the tables are analysed when the rebuild has applied
+    /// 2,000, 20,000, 200,000 and 2,000,000 events. -1: not rebuilding (autovacuum keeps the statistics).
+    /// </summary>
+    private long _appliedSinceReset = -1;
+
+    private async Task AnalyzeWhileGrowingAsync(ProjectionContext context, int applied, CancellationToken cancellationToken)
+    {
+        var before = Interlocked.Read(ref _appliedSinceReset);
+        if (before < 0)
+        {
+            return;
+        }
+
+        var after = before + applied;
+        Interlocked.Exchange(ref _appliedSinceReset, after >= AnalyzeAt[^1] ? -1 : after);
+        if (AnalyzeAt.Any(threshold => before < threshold && after >= threshold))
+        {
+            await using var cmd = context.Command($"ANALYZE {string.Join(", ", FactTable.All.Select(t => t.Name))}");
+            await cmd.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    private static readonly long[] AnalyzeAt = [2_000, 20_000, 200_000, 2_000_000];
 
     private static void Write(FactWriter w, RecordedEvent recorded)
     {
@@ -141,13 +167,13 @@ public sealed class StatisticsProjection : IProjection
                 w.Put(FactTable.IntakePauses, new { OwnerKind = "beredningsgrupp", OwnerId = e.BeredningsgruppId, PausedOn = e.On, e.Reason, ResumedOn = (DateOnly?)null });
                 break;
             case BeredningsgruppIntakeResumed e:
-                w.Revise(FactTable.IntakePauses, Where(new { OwnerKind = "beredningsgrupp", OwnerId = e.BeredningsgruppId }, "r.resumed_on IS NULL"), new { ResumedOn = e.On });
+                w.Revise(FactTable.IntakePauses, Where(new { OwnerKind = "beredningsgrupp", OwnerId = e.BeredningsgruppId }, isNull: "resumed_on"), new { ResumedOn = e.On });
                 break;
             case InsatsIntakePaused e:
                 w.Put(FactTable.IntakePauses, new { OwnerKind = "insats", OwnerId = e.InsatsId, PausedOn = e.On, e.Reason, ResumedOn = (DateOnly?)null });
                 break;
             case InsatsIntakeResumed e:
-                w.Revise(FactTable.IntakePauses, Where(new { OwnerKind = "insats", OwnerId = e.InsatsId }, "r.resumed_on IS NULL"), new { ResumedOn = e.On });
+                w.Revise(FactTable.IntakePauses, Where(new { OwnerKind = "insats", OwnerId = e.InsatsId }, isNull: "resumed_on"), new { ResumedOn = e.On });
                 break;
 
             case ReferralReceived e:
@@ -242,7 +268,7 @@ public sealed class StatisticsProjection : IProjection
                 w.Put(FactTable.Pauses, new { e.ParticipationId, PausedOn = e.On, e.Reason, ResumedOn = (DateOnly?)null });
                 break;
             case ParticipationResumed e:
-                w.Revise(FactTable.Pauses, Where(new { e.ParticipationId }, "r.resumed_on IS NULL"), new { ResumedOn = e.On });
+                w.Revise(FactTable.Pauses, Where(new { e.ParticipationId }, isNull: "resumed_on"), new { ResumedOn = e.On });
                 break;
             case ParticipantExited e:
                 ReviseExit(w, e.ParticipationId, e.ExitedOn, e.ReasonCode, e.Category, e.MeansOfSupportAtExit, e.OccupationAtExit);
