@@ -15,7 +15,7 @@ namespace FinsamOutcomes.Api.Tests.Workspace;
 /// The service on a real loopback port (Kestrel), so Debian's chromium can reach it, with the demo förbund loaded
 /// through the service's own API, and one headless chromium driven by Playwright for the whole class.
 /// </summary>
-public sealed class WorkspaceFactory : ApiFactory
+public class WorkspaceFactory : ApiFactory
 {
     public string BaseAddress { get; private set; } = "";
 

@@ -66,6 +66,8 @@ public static class WorkspaceAuth
                 o.ClientSecret = oidc.ClientSecret;
                 o.ResponseType = OpenIdConnectResponseType.Code;
                 o.UsePkce = true;
+                // an http identity provider (a local one, as the tests run) only in Development and Testing; elsewhere https
+                o.RequireHttpsMetadata = !development;
                 o.MapInboundClaims = false;
                 o.SaveTokens = false;
                 o.CallbackPath = "/logga-in/oidc";
@@ -75,7 +77,18 @@ public static class WorkspaceAuth
                     o.Scope.Add(scope);
                 }
 
-                o.Events = new OpenIdConnectEvents { OnTokenValidated = c => MapProviderClaims(c, oidc) };
+                o.Events = new OpenIdConnectEvents
+                {
+                    OnTokenValidated = c => MapProviderClaims(c, oidc),
+                    // a refused or failed sign-in (no usable role or förbund, an error from the provider) signs in to nothing
+                    // and is shown as "Ej behörig", not as an unhandled error
+                    OnRemoteFailure = c =>
+                    {
+                        c.Response.Redirect("/ej-behorig");
+                        c.HandleResponse();
+                        return Task.CompletedTask;
+                    },
+                };
             });
         }
 
