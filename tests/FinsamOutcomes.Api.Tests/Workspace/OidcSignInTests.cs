@@ -126,6 +126,24 @@ public sealed class OidcSignInTests(OidcWorkspaceFactory factory) : IClassFixtur
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task a_beredningsgrupp_member_gets_the_groups_of_the_configured_group_claim()
+    {
+        var groupId = await factory.BeredningsgruppAsync(Forbund);
+        Provider.Subject = "idp-0003";
+        // the default claim name carries a decoy group: only the configured "grupper" may count
+        Provider.User = [("finsam_roll", Roles.AssessmentGroupMember), ("samordningsforbund", Forbund), ("anvandarnamn", "berit.beredning"),
+            ("grupper", groupId), ("beredningsgrupp", "bg-decoy")];
+        var page = await SignInAsync();
+
+        Assert.EndsWith("/arbetsyta/beredningsgrupp", page.Url, StringComparison.Ordinal);
+        Assert.Equal(1, await page.Locator($"table[data-beredningsgrupp='{groupId}']").CountAsync());
+        Assert.Equal(0, await page.Locator("table[data-beredningsgrupp='bg-decoy']").CountAsync());
+        Assert.Equal(0, await page.Locator("[data-figure]").CountAsync());
+        Assert.Equal(403, (await page.GotoAsync("/arbetsyta/standardrapport"))!.Status);
+        await page.Context.CloseAsync();
+    }
+
     [Theory]
     [InlineData("superuser", Forbund)]
     [InlineData(Roles.Administrator, null)]
