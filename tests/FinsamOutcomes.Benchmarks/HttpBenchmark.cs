@@ -67,15 +67,12 @@ internal sealed class HttpBenchmark(BenchDatabase database, BenchOptions options
 
         await VerifyAsync(ct);
         Summary = FormattableString.Invariant(
-            $"http: p99 ms service {Median(serviceP99):F1}, plain insert {Median(plainP99):F1} (medians of {options.Rounds} rounds)");
+            $"http: p99 ms service {ScenarioResult.Median(serviceP99):F1}, plain insert {ScenarioResult.Median(plainP99):F1} (medians of {options.Rounds} rounds)");
         log.WriteLine(Summary);
-        ServiceP99Ms = Median(serviceP99);
         return [new ScenarioResult(ScenarioFamily.Http, "http, record activity", Clients, requests, serviceSeconds, plainSeconds)];
     }
 
     public string? Summary { get; private set; }
-
-    public double? ServiceP99Ms { get; private set; }
 
     private int _serviceRequests;
     private int _plainRequests;
@@ -184,13 +181,6 @@ internal sealed class HttpBenchmark(BenchDatabase database, BenchOptions options
         }
     }
 
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        var middle = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-    }
-
     /// <summary>
     /// The service as it runs in production (environment Production, a configured signing key), on Kestrel. Any type of
     /// the service's assembly names it: its Program is hidden by this project's own.
@@ -255,13 +245,7 @@ internal sealed class HttpBenchmark(BenchDatabase database, BenchOptions options
 
         public static async Task<PlainEndpoint> StartAsync(string connectionString, CancellationToken ct)
         {
-            var source = new NpgsqlDataSourceBuilder(connectionString);
-            if (source.ConnectionStringBuilder.MaxAutoPrepare == 0)
-            {
-                source.ConnectionStringBuilder.MaxAutoPrepare = 64;
-            }
-
-            var dataSource = source.Build();
+            var dataSource = Database.CreateDataSource(connectionString, "finsam-bench-plain");
             var builder = WebApplication.CreateSlimBuilder();
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Logging.SetMinimumLevel(LogLevel.Warning);

@@ -30,7 +30,7 @@ internal sealed record ScenarioResult(
 
     public double Ratio => StoreRate / BaselineRate;
 
-    private static double Median(IReadOnlyList<double> values)
+    internal static double Median(IReadOnlyList<double> values)
     {
         var sorted = values.Order().ToArray();
         var middle = sorted.Length / 2;

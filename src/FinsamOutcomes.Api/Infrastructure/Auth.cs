@@ -135,6 +135,20 @@ public static class Auth
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().RequireClaim(FinsamClaims.Role, Roles.All).Build());
     }
 
+    /// <summary>The claims of a caller of a role and scope: a token's, and a workspace cookie's.</summary>
+    public static List<Claim> Claims(string actor, string role, string forbund, IEnumerable<string> insatser, IEnumerable<string> beredningsgrupper)
+    {
+        var claims = new List<Claim>
+        {
+            new(FinsamClaims.Subject, actor),
+            new(FinsamClaims.Role, role),
+            new(FinsamClaims.Forbund, forbund),
+        };
+        claims.AddRange(insatser.Select(i => new Claim(FinsamClaims.Insats, i)));
+        claims.AddRange(beredningsgrupper.Select(b => new Claim(FinsamClaims.Beredningsgrupp, b)));
+        return claims;
+    }
+
     /// <summary>Mints a token for a role and scope with the configured (or development) key.</summary>
     public static string MintToken(AuthSettings settings, string actor, string role, string forbund, IEnumerable<string> insatser, IEnumerable<string> beredningsgrupper, TimeSpan lifetime)
     {
@@ -145,14 +159,7 @@ public static class Auth
 
         var key = settings.SigningKeys.FirstOrDefault()
             ?? throw new InvalidOperationException("No signing key is configured, so no token can be minted here.");
-        var claims = new List<Claim>
-        {
-            new(FinsamClaims.Subject, actor),
-            new(FinsamClaims.Role, role),
-            new(FinsamClaims.Forbund, forbund),
-        };
-        claims.AddRange(insatser.Select(i => new Claim(FinsamClaims.Insats, i)));
-        claims.AddRange(beredningsgrupper.Select(b => new Claim(FinsamClaims.Beredningsgrupp, b)));
+        var claims = Claims(actor, role, forbund, insatser, beredningsgrupper);
         var now = DateTime.UtcNow;
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {

@@ -56,10 +56,10 @@ public static class Database
     }
 
     /// <summary>The service's data source on a connection string: its settings, which the benchmarks measure with too.</summary>
-    public static NpgsqlDataSource CreateDataSource(string connectionString)
+    public static NpgsqlDataSource CreateDataSource(string connectionString, string applicationName = "finsam-outcomes")
     {
         var dataSourceBuilder = new NpgsqlDataSourceBuilder(connectionString);
-        dataSourceBuilder.ConnectionStringBuilder.ApplicationName ??= "finsam-outcomes";
+        dataSourceBuilder.ConnectionStringBuilder.ApplicationName ??= applicationName;
         // the store's and read models' statements repeat: let Npgsql prepare the frequent ones
         if (dataSourceBuilder.ConnectionStringBuilder.MaxAutoPrepare == 0)
         {

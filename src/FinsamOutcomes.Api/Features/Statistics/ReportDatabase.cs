@@ -69,14 +69,7 @@ public sealed class ReportDatabase
             return new ReportDatabase(primary, null);
         }
 
-        var builder = new NpgsqlDataSourceBuilder(replica);
-        builder.ConnectionStringBuilder.ApplicationName ??= "finsam-outcomes-reports";
-        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
-        {
-            builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
-        }
-
-        return new ReportDatabase(primary, builder.Build());
+        return new ReportDatabase(primary, Database.CreateDataSource(replica, "finsam-outcomes-reports"));
     }
 }
 

@@ -151,14 +151,7 @@ public static class WorkspaceAuth
     /// <summary>The principal a workspace cookie carries: the claims of a token for the same role and scope.</summary>
     public static ClaimsPrincipal Principal(string actor, string role, string forbund, IEnumerable<string> insatser, IEnumerable<string> beredningsgrupper, string method)
     {
-        var claims = new List<Claim>
-        {
-            new(FinsamClaims.Subject, actor),
-            new(FinsamClaims.Role, role),
-            new(FinsamClaims.Forbund, forbund),
-        };
-        claims.AddRange(insatser.Select(i => new Claim(FinsamClaims.Insats, i)));
-        claims.AddRange(beredningsgrupper.Select(b => new Claim(FinsamClaims.Beredningsgrupp, b)));
+        var claims = Auth.Claims(actor, role, forbund, insatser, beredningsgrupper);
         return new ClaimsPrincipal(new ClaimsIdentity(claims, method, FinsamClaims.Subject, FinsamClaims.Role));
     }
 
