@@ -71,7 +71,14 @@ public sealed class EventTypeRegistry
     public string Serialize(object data) => JsonSerializer.Serialize(data, data.GetType(), JsonOptions);
 
     /// <summary>Reads a stored event, upcasting old versions to the current type.</summary>
-    public (string Name, object Data) Deserialize(string storedName, string json)
+    public (string Name, object Data) Deserialize(string storedName, string json) =>
+        Deserialize(storedName, System.Text.Encoding.UTF8.GetBytes(json));
+
+    /// <summary>
+    /// Reads a stored event from its JSON as UTF-8, upcasting old versions to the current type. The store reads the
+    /// feed's JSON as the bytes the server sent (no string in between, which the serializer would turn back into UTF-8).
+    /// </summary>
+    public (string Name, object Data) Deserialize(string storedName, ReadOnlySpan<byte> json)
     {
         var name = storedName;
         JsonObject? node = null;

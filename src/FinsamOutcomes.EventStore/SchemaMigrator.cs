@@ -36,8 +36,23 @@ public static class SchemaMigrator
 {
     private const long LockKey = 0x46494E53414D; // "FINSAM"
 
+    /// <summary>
+    /// Takes the migrations' lock for the rest of the transaction: work that changes the schema outside a migration
+    /// (a rebuild dropping and building indexes) does not interleave with a migration.
+    /// </summary>
+    public static async Task LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({LockKey})", connection, transaction);
+        await cmd.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <param name="beforeMigrations">
+    /// Runs under the lock, in the migrations' transaction, before the first migration: puts the schema back as the
+    /// migrations left it (indexes a rebuild had dropped and a crash left dropped), so a migration that changes them finds them.
+    /// </param>
     public static async Task<IReadOnlyList<string>> MigrateAsync(
-        NpgsqlDataSource dataSource, IEnumerable<Migration> migrations, ILogger? logger = null, CancellationToken cancellationToken = default)
+        NpgsqlDataSource dataSource, IEnumerable<Migration> migrations, ILogger? logger = null, CancellationToken cancellationToken = default,
+        Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task>? beforeMigrations = null)
     {
         var applied = new List<string>();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -52,6 +67,11 @@ public static class SchemaMigrator
             """, connection, tx))
         {
             await cmd.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        if (beforeMigrations is not null)
+        {
+            await beforeMigrations(connection, tx, cancellationToken);
         }
 
         var done = new HashSet<string>(StringComparer.Ordinal);

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace FinsamOutcomes.Benchmarks;
 
-/// <summary>The command line: <c>[append|feed|all|generate] [--events N] [--rounds R] [--connection CS] [--npgsql SETTINGS] [--seed S] [--writers W]</c>.</summary>
+/// <summary>The command line: <c>[append|feed|all|generate|rebuild|daemon] [--events N] [--rounds R] [--connection CS] [--npgsql SETTINGS] [--seed S] [--writers W]</c>.</summary>
 internal sealed record BenchOptions(string Scenario, int? Events, int Rounds, string? Connection, string? NpgsqlSettings)
 {
     /// <summary>For reports: an existing database on the server that holds a generated, projected national log.</summary>
@@ -16,6 +16,16 @@ internal sealed record BenchOptions(string Scenario, int? Events, int Rounds, st
 
     public const int DefaultRebuildEvents = 100_000;
 
+    public const int DefaultDaemonEvents = 100_000;
+
+    /// <summary>Events in each log of the runner-against-daemon comparison (part of rebuild).</summary>
+    public int DaemonEvents { get; init; } = DefaultDaemonEvents;
+
+    /// <summary>reports: writers recording activities (and the statistics projection running) while the reports are measured.</summary>
+    public int ReportWriters { get; init; }
+
+    /// <summary>rebuild without the runner-against-daemon comparison.</summary>
+    public bool SkipDaemon { get; init; }
 
     /// <summary>The national generator's seed.</summary>
     public int Seed { get; init; } = DefaultSeed;
@@ -36,15 +46,20 @@ internal sealed record BenchOptions(string Scenario, int? Events, int Rounds, st
     public static string Usage { get; } = string.Join('\n',
         "usage: FinsamOutcomes.Benchmarks [append|feed|http|all] [--events N] [--rounds R] [--connection CS] [--npgsql SETTINGS]",
         "       FinsamOutcomes.Benchmarks generate --connection CS [--events N] [--seed S] [--writers W]",
-        "       FinsamOutcomes.Benchmarks rebuild [--database NAME] [--events N] [--rounds R] [--connection CS]",
+        "       FinsamOutcomes.Benchmarks rebuild [--database NAME] [--events N] [--rounds R] [--connection CS] [--daemon-events M] [--no-daemon]",
         FormattableString.Invariant($"  rebuild            the statistics projection's rebuild of a national log (generated: about N events, default"),
         FormattableString.Invariant($"                     {DefaultRebuildEvents}, or the log of database NAME on the server, left as it was) against"),
-        "                     a set-based INSERT ... SELECT of the fact tables that are a plain function of their events",
-        "       FinsamOutcomes.Benchmarks reports [--database NAME] [--events N] [--rounds R] [--connection CS]",
+        "                     a set-based INSERT ... SELECT of the fact tables that are a plain function of their events;",
+        "                     then the store's projection runner against Marten's async daemon, the same upsert per event",
+        FormattableString.Invariant($"                     over the same M events on each side (default {DefaultDaemonEvents}); --no-daemon skips that half"),
+        "       FinsamOutcomes.Benchmarks daemon [--daemon-events M] [--rounds R] [--connection CS]",
+        "  daemon             only the runner against Marten's async daemon (catch-up from nothing and rebuild)",
+        "       FinsamOutcomes.Benchmarks reports [--database NAME] [--events N] [--rounds R] [--connection CS] [--report-writers W]",
         "  reports            warm p50/p99 of 2024's reports (insats, kommun, förbund with and without predecessors, country",
         "                     with disclosure control, as of an earlier position, a frozen comparison) against plain SQL, over",
         "                     the generated log in database NAME of the server, or over N generated events (default",
-        FormattableString.Invariant($"                     {DefaultGenerateEvents}) in a fresh database; 10×R measured rounds"),
+        FormattableString.Invariant($"                     {DefaultGenerateEvents}) in a fresh database; 10×R measured rounds; with W writers recording"),
+        "                     activities into the log (and the statistics projection running) meanwhile, and the projection's lag",
         FormattableString.Invariant($"  generate           writes about N events (default {DefaultGenerateEvents}) of a national log (80 förbund, 2016–2025) from seed S"),
         FormattableString.Invariant($"                     (default {DefaultSeed}) into the database of CS through the store with W writers (default"),
         FormattableString.Invariant($"                     {DefaultGenerateWriters}; 1 gives the same log order every time), then projects its statistics"),
@@ -61,6 +76,8 @@ internal sealed record BenchOptions(string Scenario, int? Events, int Rounds, st
     public bool RunsFeed => Scenario is "feed" or "all";
 
     public bool RunsRebuild => Scenario is "rebuild";
+
+    public bool RunsDaemon => Scenario is "daemon" || (Scenario is "rebuild" && !SkipDaemon);
 
     public int RebuildEvents => Events ?? DefaultRebuildEvents;
 
@@ -91,15 +108,18 @@ internal sealed record BenchOptions(string Scenario, int? Events, int Rounds, st
         var seed = DefaultSeed;
         var writers = DefaultGenerateWriters;
         string? database = null;
+        var daemonEvents = DefaultDaemonEvents;
+        var skipDaemon = false;
+        var reportWriters = 0;
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
             switch (arg)
             {
-                case "append" or "feed" or "http" or "all" or "generate" or "reports" or "rebuild":
+                case "append" or "feed" or "http" or "all" or "generate" or "reports" or "rebuild" or "daemon":
                     scenario = arg;
                     break;
-                case "--events" or "--rounds" or "--connection" or "--npgsql" or "--seed" or "--writers" or "--database" when i + 1 >= args.Count:
+                case "--events" or "--rounds" or "--connection" or "--npgsql" or "--seed" or "--writers" or "--database" or "--daemon-events" or "--report-writers" when i + 1 >= args.Count:
                     return (null, $"{arg} needs a value");
                 case "--events":
                     if (!TryPositive(args[++i], out var count))
@@ -130,6 +150,23 @@ internal sealed record BenchOptions(string Scenario, int? Events, int Rounds, st
                     }
 
                     break;
+                case "--daemon-events":
+                    if (!TryPositive(args[++i], out daemonEvents))
+                    {
+                        return (null, "--daemon-events needs a positive whole number");
+                    }
+
+                    break;
+                case "--report-writers":
+                    if (!TryPositive(args[++i], out reportWriters))
+                    {
+                        return (null, "--report-writers needs a positive whole number");
+                    }
+
+                    break;
+                case "--no-daemon":
+                    skipDaemon = true;
+                    break;
                 case "--database":
                     database = args[++i];
                     break;
@@ -149,7 +186,7 @@ internal sealed record BenchOptions(string Scenario, int? Events, int Rounds, st
             return (null, $"generate needs --connection (or {ConnectionVariable}) naming the database to fill");
         }
 
-        return (new BenchOptions(scenario, events, rounds, connection, npgsql) { Seed = seed, Writers = writers, Database = database }, null);
+        return (new BenchOptions(scenario, events, rounds, connection, npgsql) { Seed = seed, Writers = writers, Database = database, DaemonEvents = daemonEvents, SkipDaemon = skipDaemon, ReportWriters = reportWriters }, null);
     }
 
     private static bool TryPositive(string text, out int value) =>

@@ -61,7 +61,7 @@ internal sealed class FeedBenchmark(BenchDatabase database, BenchOptions options
     {
         await PrepareAsync(FeedReadModel.ProjectedTable, ct);
         var projection = new FeedProjection($"bench_feed_{++_runs}");
-        await using var runner = new ProjectionRunner(_workload.Store, projection, new ProjectionRunnerOptions { BatchSize = _batchSize });
+        await using var runner = new ProjectionRunner(_workload.Store, projection, new ProjectionRunnerOptions { BatchSize = _batchSize, CatchUpBatchSize = _batchSize });
 
         var started = Stopwatch.GetTimestamp();
         var lastProgress = started;

@@ -14,7 +14,10 @@ internal sealed class MartenPeer(NpgsqlDataSource dataSource) : IAsyncDisposable
 {
     public const string Schema = "marten_bench";
 
-    private readonly DocumentStore _store = DocumentStore.For(options =>
+    private readonly DocumentStore _store = DocumentStore.For(options => Configure(options, dataSource));
+
+    /// <summary>The event store settings every Marten peer of the harness uses (the append and the daemon scenarios).</summary>
+    public static void Configure(StoreOptions options, NpgsqlDataSource dataSource)
     {
         options.Connection(dataSource);
         options.DatabaseSchemaName = Schema;
@@ -22,7 +25,7 @@ internal sealed class MartenPeer(NpgsqlDataSource dataSource) : IAsyncDisposable
         options.Events.StreamIdentity = StreamIdentity.AsString;
         options.Events.AppendMode = EventAppendMode.Quick;
         options.Events.AddEventType<OutcomeRecorded>();
-    });
+    }
 
     private long _events;
 

@@ -52,6 +52,15 @@ try
         await RunScenarioAsync(ScenarioFamily.Rebuild, () => new RebuildBenchmark(server, options, log).RunAsync(ct));
     }
 
+    string? daemonSummary = null;
+    if (options.RunsDaemon)
+    {
+        await using var database = await server.CreateDatabaseAsync("daemon", ct);
+        var daemon = new DaemonBenchmark(database, options, log);
+        await RunScenarioAsync(ScenarioFamily.Daemon, () => daemon.RunAsync(ct));
+        daemonSummary = daemon.Summary;
+    }
+
     var reports = options.RunsReports ? await ReportsCommand.RunAsync(server, options, log, failures, ct) : [];
     string? httpSummary = null;
     if (options.RunsHttp)
@@ -75,9 +84,9 @@ try
         ReportsBenchmark.Print(Console.Out, reports);
     }
 
-    if (httpSummary is not null)
+    foreach (var summary in new[] { daemonSummary, httpSummary }.OfType<string>())
     {
-        Console.WriteLine(httpSummary);
+        Console.WriteLine(summary);
     }
 
     Console.WriteLine();

@@ -13,6 +13,9 @@ internal enum ScenarioFamily
 
     /// <summary>The store against Marten's quick append: a ratio above 1 means the store is faster.</summary>
     Marten,
+
+    /// <summary>The store's projection runner against Marten's async daemon on the same per-event SQL: above 1, ours is faster.</summary>
+    Daemon,
 }
 
 /// <summary>The seconds of each measured round of one scenario, for the store and for its baseline.</summary>
@@ -106,6 +109,7 @@ internal static class ResultTable
                $"http_ratio={Ratio(ScenarioFamily.Http, null)} " +
                $"rebuild_events_per_s={Rate(ScenarioFamily.Rebuild)} " +
                $"rebuild_ratio={Ratio(ScenarioFamily.Rebuild, null)} " +
+               $"daemon_ratio={Ratio(ScenarioFamily.Daemon, null)} " +
                $"report_p99_ms_forbund={ReportP99("forbund-year")} " +
                $"report_p99_ms_country={ReportP99("country-year-disclosure")}";
 

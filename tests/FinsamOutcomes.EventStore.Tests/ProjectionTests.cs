@@ -10,8 +10,12 @@ internal sealed class ThingsProjection(string name = "things") : IProjection
 
     public Func<ProjectionContext, RecordedEvent, Task>? BeforeApply { get; set; }
 
+    /// <summary>The number of events of every batch the runner handed over, in order.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<int> BatchSizes { get; } = new();
+
     public async Task ApplyAsync(ProjectionContext context, IReadOnlyList<RecordedEvent> events, CancellationToken cancellationToken)
     {
+        BatchSizes.Enqueue(events.Count);
         foreach (var e in events)
         {
             if (BeforeApply is not null)
@@ -120,6 +124,34 @@ public sealed class ProjectionTests : StoreTestBase
     }
 
     [Fact]
+    public async Task a_runner_behind_reads_catch_up_batches_and_after_catching_up_reads_the_batch_size_again()
+    {
+        await InitializeTableAsync();
+        await AppendManyAsync(60);
+        var projection = new ThingsProjection();
+        await using var runner = StartSmallBatches(projection, catchUpBatchSize: 25);
+        await WaitUntilCaughtUpAsync("things");
+        var catchingUp = projection.BatchSizes.ToArray();
+
+        // a batch larger than the batch size only right after a full one (of either size), never above 25
+        Assert.Equal(60, catchingUp.Sum());
+        Assert.Contains(25, catchingUp);
+        Assert.True(catchingUp[0] <= 10, string.Join(",", catchingUp));
+        for (var i = 1; i < catchingUp.Length; i++)
+        {
+            Assert.True(catchingUp[i] <= 25 && (catchingUp[i] <= 10 || catchingUp[i - 1] is 10 or 25), string.Join(",", catchingUp));
+        }
+
+        // caught up: the next events (fewer than a batch) go in batches of at most the batch size
+        await AppendManyAsync(7, from: 60);
+        await WaitUntilCaughtUpAsync("things");
+        var live = projection.BatchSizes.Skip(catchingUp.Length).ToArray();
+        Assert.Equal(7, live.Sum());
+        Assert.All(live, size => Assert.InRange(size, 1, 10));
+        Assert.Equal(67, await ScalarAsync("SELECT count(*) FROM t_things WHERE applied = 1"));
+    }
+
+    [Fact]
     public async Task a_poison_event_is_retried_then_parked_and_the_events_after_it_are_projected()
     {
         await InitializeTableAsync();
@@ -185,6 +217,81 @@ public sealed class ProjectionTests : StoreTestBase
         Assert.Contains("thing-4=again 4/5/2", incremental, StringComparison.Ordinal);
         var total = await ScalarAsync("SELECT count(*) FROM es_events");
         Assert.Equal(appliedBefore + total, runner.EventsApplied);
+    }
+
+    [Fact]
+    public async Task a_runner_behind_applies_the_batches_it_read_ahead_each_event_once()
+    {
+        await InitializeTableAsync();
+        await AppendManyAsync(60);
+        var projection = new ThingsProjection();
+        await using var runner = StartSmallBatches(projection, catchUpBatchSize: 10);
+        await WaitUntilCaughtUpAsync("things");
+
+        // six full batches: the second to the sixth were read ahead while the one before was applied, and the
+        // seventh (empty, caught up) too; the empty one is discarded or used, never applied
+        Assert.Equal(60, await ScalarAsync("SELECT count(*) FROM t_things WHERE applied = 1"));
+        Assert.Equal(60, runner.EventsApplied);
+        Assert.True(runner.BatchesPrefetched >= 5, $"{runner.BatchesPrefetched} batches read ahead");
+        Assert.Equal([10, 10, 10, 10, 10, 10], projection.BatchSizes.ToArray());
+    }
+
+    [Fact]
+    public async Task a_batch_read_ahead_is_discarded_when_a_rebuild_is_requested_meanwhile()
+    {
+        await InitializeTableAsync();
+        await AppendManyAsync(60);
+        var requestAt = -1;
+        var requested = 0;
+        var projection = new ThingsProjection
+        {
+            BeforeApply = async (_, e) =>
+            {
+                // while the second batch of the rebuild is applied, with the third read ahead: an operator asks again
+                if (e.Data is ThingHappened { Number: var n } && n == Volatile.Read(ref requestAt) && Interlocked.Exchange(ref requested, 1) == 0)
+                {
+                    await new ProjectionMonitor(DataSource, []).RequestRebuildAsync("things");
+                }
+            },
+        };
+        await using var runner = StartSmallBatches(projection, catchUpBatchSize: 10);
+        await WaitUntilCaughtUpAsync("things");
+        var clean = await ReadModelAsync();
+        var discardedBefore = runner.PrefetchesDiscarded;
+
+        Volatile.Write(ref requestAt, 15);
+        await new ProjectionMonitor(DataSource, []).RequestRebuildAsync("things");
+        await WaitUntilCaughtUpAsync("things");
+
+        // the batch read ahead after event 19 was not applied after the second reset: 60 events, then 20 of the
+        // first rebuild, then 60 of the second, every row applied once since the last reset, as a clean rebuild makes them
+        Assert.Equal(1, requested);
+        Assert.True(runner.PrefetchesDiscarded > discardedBefore, $"{runner.PrefetchesDiscarded} read-aheads discarded");
+        Assert.Equal(60 + 20 + 60, runner.EventsApplied);
+        Assert.Equal(60, await ScalarAsync("SELECT count(*) FROM t_things WHERE applied = 1"));
+        Assert.Equal(clean, await ReadModelAsync());
+    }
+
+    [Fact]
+    public async Task a_batch_read_ahead_is_discarded_when_a_poison_event_in_a_full_batch_is_parked()
+    {
+        await InitializeTableAsync();
+        await AppendManyAsync(14);
+        await AppendAsync("poisoned", ExpectedVersion.NoStream, new ThingHappened("poison", 99));
+        await AppendManyAsync(45, from: 14);
+        var projection = new ThingsProjection
+        {
+            BeforeApply = (_, e) => e.Data is ThingHappened { Name: "poison" } ? throw new FormatException("cannot project the poison") : Task.CompletedTask,
+        };
+        await using var runner = StartSmallBatches(projection, catchUpBatchSize: 10);
+        await WaitUntilCaughtUpAsync("things");
+
+        // the second batch (events 11-20) stops at the poison, the fifteenth; the batch read ahead after its
+        // twentieth event would skip the five events behind the poison, so it is discarded and they are projected
+        Assert.True(runner.PrefetchesDiscarded >= 1, $"{runner.PrefetchesDiscarded} read-aheads discarded");
+        Assert.Equal(59, await ScalarAsync("SELECT count(*) FROM t_things"));
+        Assert.Equal(0, await ScalarAsync("SELECT count(*) FROM t_things WHERE applied <> 1 OR stream_id = 'poisoned'"));
+        Assert.Equal(1, await ScalarAsync("SELECT count(*) FROM es_dead_letters WHERE projection = 'things'"));
     }
 
     [Fact]
@@ -258,6 +365,17 @@ public sealed class ProjectionTests : StoreTestBase
         Assert.Equal(0, status[1].PendingEvents);
         Assert.False(status[2].Healthy);
         Assert.Equal("runner is dead", status[2].Problem);
+    }
+
+    /// <summary>A runner started with batches of 10 events and catch-up batches of <paramref name="catchUpBatchSize"/>.</summary>
+    private ProjectionRunner StartSmallBatches(ThingsProjection projection, int catchUpBatchSize)
+    {
+        var options = FastOptions();
+        options.BatchSize = 10;
+        options.CatchUpBatchSize = catchUpBatchSize;
+        var runner = new ProjectionRunner(Store, projection, options);
+        runner.Start();
+        return runner;
     }
 
     private static async Task WaitForStateAsync(ProjectionRunner runner, ProjectionRunnerState state)

@@ -1,3 +1,4 @@
+using FinsamOutcomes.Api.Features.Statistics.Projection;
 using FinsamOutcomes.Domain;
 using FinsamOutcomes.EventStore;
 using FinsamOutcomes.EventStore.Projections;
@@ -100,11 +101,16 @@ public static class Database
         return services;
     }
 
-    public static async Task MigrateDatabaseAsync(this WebApplication app)
-    {
-        var dataSource = app.Services.GetRequiredService<NpgsqlDataSource>();
-        await SchemaMigrator.MigrateAsync(dataSource, Migrations, app.Logger);
-    }
+    public static async Task MigrateDatabaseAsync(this WebApplication app) =>
+        await MigrateAsync(app.Services.GetRequiredService<NpgsqlDataSource>(), app.Logger);
+
+    /// <summary>
+    /// The service's migrations. Report-only indexes a rebuild dropped and a crash or a stop left dropped are built
+    /// first, under the migrations' lock (<see cref="ReportIndexes"/>): the service repairs itself at start-up, and a
+    /// migration that changes one of them finds it as the migrations left it.
+    /// </summary>
+    public static Task<IReadOnlyList<string>> MigrateAsync(NpgsqlDataSource dataSource, ILogger? logger = null, CancellationToken ct = default) =>
+        SchemaMigrator.MigrateAsync(dataSource, Migrations, logger, ct, beforeMigrations: ReportIndexes.RestoreAsync);
 
     /// <summary>
     /// True for a failure to reach the database at all (refused or broken connection, server shutting down

@@ -1,3 +1,5 @@
+using FinsamOutcomes.Api.Features.Statistics;
+using FinsamOutcomes.Api.Features.Statistics.Projection;
 using FinsamOutcomes.EventStore;
 using FinsamOutcomes.EventStore.Projections;
 using Npgsql;
@@ -8,7 +10,8 @@ namespace FinsamOutcomes.Api.Infrastructure;
 /// /health/live: the process answers. /health/ready: the database answers (and a local server is not
 /// being restarted), every migration is applied, and no projection is dead, stalled, or behind by more
 /// than Health:MaxProjectionLagEvents events or Health:MaxProjectionLagSeconds seconds; the body says
-/// which check failed, which projection and which limit, and the lag.
+/// which check failed, which projection and which limit, and the lag. With a report replica
+/// (ConnectionStrings:FinsamReports), the replica must be reachable and its statistics within the same limits.
 /// </summary>
 public static class Health
 {
@@ -36,14 +39,21 @@ public static class Health
             var migrated = await SchemaMigrator.IsUpToDateAsync(dataSource, Database.Migrations, ct);
             var log = await monitor.GetLogStatusAsync(ct);
             var projections = await monitor.GetStatusAsync(ct);
-            var ready = migrated && projections.All(p => p.Healthy);
             var limits = monitor.LagLimits;
+            var statistics = projections.FirstOrDefault(p => p.Name == StatisticsProjection.ProjectionName)?.CheckpointPosition ?? 0;
+            var replica = await services.GetRequiredService<ReportDatabase>().GetReplicaStatusAsync(statistics, limits, ct);
+            var ready = migrated && projections.All(p => p.Healthy) && replica is not { Healthy: false };
             var problems = projections.Where(p => !p.Healthy).Select(p => p.ExceededLimits is { Count: > 0 } exceeded
                 ? $"projection {p.Name}: {p.Problem} (limits: {string.Join(", ", exceeded.Select(l => $"{SettingsSection}:{l}"))})"
                 : $"projection {p.Name}: {p.Problem}").ToList();
             if (!migrated)
             {
                 problems.Insert(0, "migrations pending");
+            }
+
+            if (replica is { Healthy: false, Problem: { } replicaProblem })
+            {
+                problems.Add($"report replica: {replicaProblem} (limits: {SettingsSection}:{ProjectionLagLimits.EventsName}, {SettingsSection}:{ProjectionLagLimits.SecondsName})");
             }
 
             var body = new
@@ -72,6 +82,17 @@ public static class Health
                     parkedEvents = p.ParkedEvents,
                     heartbeatAt = p.HeartbeatAt,
                 }),
+                reportReplica = replica is null ? null : new
+                {
+                    reachable = replica.Reachable,
+                    healthy = replica.Healthy,
+                    problem = replica.Problem,
+                    statisticsCheckpointPosition = replica.CheckpointPosition,
+                    primaryStatisticsCheckpointPosition = replica.PrimaryCheckpointPosition,
+                    behindEvents = replica.BehindEvents,
+                    oldestBehindSeconds = replica.OldestBehindSeconds is { } behind ? Math.Round(behind, 1) : (double?)null,
+                    replayPaused = replica.ReplayPaused,
+                },
             };
             return Results.Json(body, statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         }

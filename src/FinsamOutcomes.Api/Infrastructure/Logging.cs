@@ -35,7 +35,8 @@ public static class Logging
                 && RawPathSources.Any(prefix => name.StartsWith(prefix, StringComparison.Ordinal)))
             .Enrich.FromLogContext()
             .Enrich.With<NoRawPaths>()
-            .WriteTo.Console(new JsonFormatter(renderMessage: true));
+            // Logs:ConsoleMinimumLevel: the tests write only warnings to the console, but capture every entry they log
+            .WriteTo.Console(new JsonFormatter(renderMessage: true), restrictedToMinimumLevel: settings.GetValue("Logs:ConsoleMinimumLevel", LogEventLevel.Verbose));
 
     /// <summary>ASP.NET Core puts the raw path on every log line of a request (its logging scope's RequestPath): removed.</summary>
     private sealed class NoRawPaths : Serilog.Core.ILogEventEnricher

@@ -96,11 +96,24 @@ public sealed partial class PersonnummerGate(RequestDelegate next)
             // a page's form (sign-in, freezing a report) is held to the same rule as a JSON body: no personnummer anywhere
             foreach (var (name, values) in await context.Request.ReadFormAsync(context.RequestAborted))
             {
-                if (name != "__RequestVerificationToken" && values.Any(v => !IsClean(v)))
+                if (!IsClean(name))
+                {
+                    errors.Add(new ValidationFailure("form", Refusal));
+                }
+                else if (name != "__RequestVerificationToken" && values.Any(v => !IsClean(v)))
                 {
                     errors.Add(new ValidationFailure($"form.{name}", Refusal));
                 }
             }
+        }
+
+        if (errors.Count > 0 && errors.All(e => e.ErrorMessage == Refusal)
+            && context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Mvc.RazorPages.PageActionDescriptor>() is not null)
+        {
+            // a person at a page who sent a personnummer gets a page in Swedish saying so, not problem+json; it names no
+            // field's value (other refusals of a page's input keep the one problem mapping)
+            await WritePageRefusalAsync(context);
+            return;
         }
 
         if (errors.Count > 0)
@@ -109,6 +122,20 @@ public sealed partial class PersonnummerGate(RequestDelegate next)
         }
 
         await next(context);
+    }
+
+    /// <summary>The refusal a workspace page answers with: 400, a page in Swedish that quotes nothing the request held.</summary>
+    public const string PageRefusal = "Det du skickade innehöll ett personnummer eller något som liknar ett. Personuppgifter hör inte hemma i arbetsytan: gå tillbaka, ändra fältet och försök igen.";
+
+    private static Task WritePageRefusalAsync(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status400BadRequest;
+        context.Response.ContentType = "text/html; charset=utf-8";
+        return context.Response.WriteAsync(
+            "<!DOCTYPE html><html lang=\"sv\"><head><meta charset=\"utf-8\"><title>Inte skickat – FinsamOutcomes</title></head>"
+            + "<body><main><h1>Inte skickat</h1><p role=\"alert\">" + PageRefusal + "</p>"
+            + "<p><a href=\"/\">Till startsidan</a></p></main></body></html>",
+            context.RequestAborted);
     }
 
     /// <summary>The identity fields of this request's route, as "METHOD /template" (templates without a trailing slash).</summary>

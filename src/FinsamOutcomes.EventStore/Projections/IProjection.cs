@@ -22,11 +22,28 @@ public interface IProjection
 
     /// <summary>Empties the read model, for a rebuild from the start of the log.</summary>
     Task ResetAsync(ProjectionContext context, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The runner has reached the head of the log: its first batch that was not full (or an empty read) after it
+    /// connected or reset. Once per connection and reset, in a transaction of its own after that batch committed; a
+    /// failure is retried after the runner reconnects. For work a rebuild put off until the end (building indexes
+    /// the projection itself never reads). Must be idempotent: a crash can come before or after it.
+    /// </summary>
+    Task CaughtUpAsync(ProjectionContext context, CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 public sealed class ProjectionRunnerOptions
 {
     public int BatchSize { get; set; } = 500;
+
+    /// <summary>
+    /// Events per batch while the runner is far behind (a rebuild, or a restart after an outage): after a reset
+    /// or a batch that was full, the next one reads up to this many, so a projection that works per batch (set-based SQL)
+    /// pays its round trips per thousands of events. Back to <see cref="BatchSize"/> as soon as a batch is not
+    /// full, so live catch-up stays as it was. Still one transaction per batch, with the checkpoint. At most
+    /// <see cref="BatchSize"/> turns it off.
+    /// </summary>
+    public int CatchUpBatchSize { get; set; } = 5_000;
 
     /// <summary>How long to wait for a NOTIFY before polling anyway: polling is the real mechanism.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);

@@ -10,6 +10,8 @@ namespace FinsamOutcomes.EventStore.Projections;
 /// one transaction, so a crash never applies an event twice. One runner per projection is active
 /// across processes (session advisory lock); others wait on standby. A failing batch is replayed one
 /// event at a time; an event that keeps failing is parked with its error and the rest flows on.
+/// While it is behind (the last batch was full) it reads the next batch on a second connection while it
+/// applies the current one, and uses it only if the checkpoint is then exactly where that read began.
 /// </summary>
 public sealed class ProjectionRunner : IAsyncDisposable
 {
@@ -51,6 +53,15 @@ public sealed class ProjectionRunner : IAsyncDisposable
     public long EventsApplied => Interlocked.Read(ref _eventsApplied);
 
     private long _eventsApplied;
+
+    /// <summary>Batches this runner read ahead on a second connection and applied (a process-local diagnostic).</summary>
+    public long BatchesPrefetched => Interlocked.Read(ref _batchesPrefetched);
+
+    /// <summary>Batches read ahead and not used: the checkpoint moved elsewhere (a reset, a parked event) or the read failed.</summary>
+    public long PrefetchesDiscarded => Interlocked.Read(ref _prefetchesDiscarded);
+
+    private long _batchesPrefetched;
+    private long _prefetchesDiscarded;
 
     /// <summary>True while the loop task is alive, or it was stopped on purpose.</summary>
     public bool IsAlive => _loop is { IsCompleted: false } || State == ProjectionRunnerState.Stopped;
@@ -156,39 +167,78 @@ public sealed class ProjectionRunner : IAsyncDisposable
             }
 
             var lastHeartbeat = DateTimeOffset.MinValue;
-            while (!ct.IsCancellationRequested)
+            var behind = false;
+            // the projection is told once it reaches the head after this connection began or a reset (IProjection.CaughtUpAsync)
+            var caughtUpPending = true;
+            Prefetch? prefetch = null;
+            try
             {
-                LastLoopAt = _time.GetUtcNow();
-                var (cursor, rebuild) = await ReadCheckpointAsync(connection, ct);
-                if (rebuild)
+                while (!ct.IsCancellationRequested)
                 {
-                    await ResetAsync(connection, ct);
-                    continue;
-                }
+                    LastLoopAt = _time.GetUtcNow();
+                    var (cursor, rebuild) = await ReadCheckpointAsync(connection, ct);
+                    if (rebuild)
+                    {
+                        await DiscardAsync(prefetch);
+                        prefetch = null;
+                        await ResetAsync(connection, ct);
+                        behind = true;
+                        caughtUpPending = true;
+                        continue;
+                    }
 
-                var batch = await _store.ReadFeedAsync(connection, null, cursor, _options.BatchSize, ct);
-                if (batch.Count == 0)
-                {
-                    // caught up: a run of failures (a lost connection, a restarted server) is over
+                    var size = behind ? Math.Max(_options.BatchSize, _options.CatchUpBatchSize) : _options.BatchSize;
+                    var batch = await TakeAsync(prefetch, cursor, size);
+                    prefetch = null;
+                    batch ??= await _store.ReadFeedAsync(connection, null, cursor, size, ct);
+                    behind = batch.Count == size;
+                    if (batch.Count == 0)
+                    {
+                        if (caughtUpPending)
+                        {
+                            await CaughtUpAsync(connection, ct);
+                            caughtUpPending = false;
+                        }
+
+                        // caught up: a run of failures (a lost connection, a restarted server) is over
+                        State = ProjectionRunnerState.Active;
+                        LastError = null;
+                        FailingSince = null;
+                        if (_time.GetUtcNow() - lastHeartbeat >= _options.HeartbeatInterval)
+                        {
+                            await HeartbeatAsync(connection, ct);
+                            lastHeartbeat = _time.GetUtcNow();
+                        }
+
+                        await connection.WaitAsync(_options.PollInterval, ct);
+                        continue;
+                    }
+
+                    if (behind)
+                    {
+                        // far behind (a rebuild, a restart after an outage): the next batch is read on a second
+                        // connection while this one is applied and committed, so the feed read and its
+                        // deserialisation overlap the projection's writes instead of alternating with them
+                        prefetch = StartPrefetch(batch[^1].Cursor, Math.Max(_options.BatchSize, _options.CatchUpBatchSize), ct);
+                    }
+
+                    await ProcessBatchAsync(connection, batch, ct);
+                    if (!behind && caughtUpPending)
+                    {
+                        await CaughtUpAsync(connection, ct);
+                        caughtUpPending = false;
+                    }
+
                     State = ProjectionRunnerState.Active;
                     LastError = null;
                     FailingSince = null;
-                    if (_time.GetUtcNow() - lastHeartbeat >= _options.HeartbeatInterval)
-                    {
-                        await HeartbeatAsync(connection, ct);
-                        lastHeartbeat = _time.GetUtcNow();
-                    }
-
-                    await connection.WaitAsync(_options.PollInterval, ct);
-                    continue;
+                    LastProgressAt = _time.GetUtcNow();
+                    lastHeartbeat = LastProgressAt.Value;
                 }
-
-                await ProcessBatchAsync(connection, batch, ct);
-                State = ProjectionRunnerState.Active;
-                LastError = null;
-                FailingSince = null;
-                LastProgressAt = _time.GetUtcNow();
-                lastHeartbeat = LastProgressAt.Value;
+            }
+            finally
+            {
+                await DiscardAsync(prefetch);
             }
         }
         finally
@@ -204,6 +254,74 @@ public sealed class ProjectionRunner : IAsyncDisposable
                     // the session ends with the connection, and its lock with it
                 }
             }
+        }
+    }
+
+    /// <summary>The next batch, being read on a second connection: the events after <see cref="After"/>, at most <see cref="Size"/>.</summary>
+    private sealed record Prefetch(FeedCursor After, int Size, Task<IReadOnlyList<RecordedEvent>> Events);
+
+    /// <summary>
+    /// Reads a batch ahead on a connection of its own from the store's data source. The feed read is safe on any
+    /// connection: it returns only events of transactions older than every one still running (the runner's own
+    /// open transaction among them, which can only make the batch shorter), so what it returns is the same prefix
+    /// of the feed the runner's connection would read. It takes no lock and writes nothing.
+    /// </summary>
+    private Prefetch StartPrefetch(FeedCursor after, int size, CancellationToken ct) =>
+        new(after, size, Task.Run(async () =>
+        {
+            await using var ahead = await _store.DataSource.OpenConnectionAsync(ct);
+            return await _store.ReadFeedAsync(ahead, null, after, size, ct);
+        }, ct));
+
+    /// <summary>
+    /// The prefetched batch, if it is the one the runner would read now: read after exactly the checkpoint just read
+    /// (so the batch before it committed whole; a parked event or a reset moves the checkpoint elsewhere) with the
+    /// size the runner would ask for, and no rebuild requested (the caller checked). Null otherwise, or when the
+    /// read ahead failed: the runner then reads on its own connection, as without a prefetch.
+    /// </summary>
+    private async Task<IReadOnlyList<RecordedEvent>?> TakeAsync(Prefetch? prefetch, FeedCursor cursor, int size)
+    {
+        if (prefetch is null)
+        {
+            return null;
+        }
+
+        if (prefetch.After != cursor || prefetch.Size != size)
+        {
+            await DiscardAsync(prefetch);
+            return null;
+        }
+
+        try
+        {
+            var events = await prefetch.Events;
+            Interlocked.Increment(ref _batchesPrefetched);
+            return events;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _logger.LogDebug("Projection {Projection} read ahead failed ({Error}); reading on the runner's connection", Name, ex.GetType().Name);
+            Interlocked.Increment(ref _prefetchesDiscarded);
+            return null;
+        }
+    }
+
+    /// <summary>Waits for a read ahead that will not be used, so its connection goes back to the pool, and drops its events and any failure.</summary>
+    private async Task DiscardAsync(Prefetch? prefetch)
+    {
+        if (prefetch is null)
+        {
+            return;
+        }
+
+        Interlocked.Increment(ref _prefetchesDiscarded);
+        try
+        {
+            await prefetch.Events;
+        }
+        catch (Exception)
+        {
+            // its events are not used, and neither is its failure (a cancelled or broken read ahead)
         }
     }
 
@@ -338,6 +456,13 @@ public sealed class ProjectionRunner : IAsyncDisposable
             await cmd.ExecuteNonQueryAsync(ct);
         }
 
+        await tx.CommitAsync(ct);
+    }
+
+    private async Task CaughtUpAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await _projection.CaughtUpAsync(new ProjectionContext(connection, tx), ct);
         await tx.CommitAsync(ct);
     }
 

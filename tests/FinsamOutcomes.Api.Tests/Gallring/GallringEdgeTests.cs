@@ -21,7 +21,7 @@ public sealed class GallringEdgeTests(GallringFactory factory) : IClassFixture<G
         await predecessor.CaseWorker.PostOkAsync($"/api/participations/{person.Participation}/exit", Exit("2024-06-14"));
         // the predecessor's own rule would keep the identity for ten years
         await Status(await predecessor.Admin.PutAsync($"/api/forbund/{predecessor.ForbundId}/retention", new { monthsAfterEnd = 120, reason = "Gamla planen" }), HttpStatusCode.OK);
-        var successorId = $"s{Guid.NewGuid():N}"[..12];
+        var successorId = TestIds.New("s", 12);
         await predecessor.National.PostOkAsync("/api/forbund/mergers", new { successorId, name = "Nya förbundet", predecessorIds = new[] { predecessor.ForbundId }, on = "2025-01-01" });
         var successorAdmin = ApiClient.As(factory, Roles.Administrator, successorId, actor: "successor-admin");
         await ApiClient.ProblemAsync(

@@ -136,6 +136,13 @@ public sealed class GallringScheduleTests(GallringFactory factory) : IClassFixtu
         Assert.Equal([inError.Person.ParticipantId], only2026.GetProperty("erasures").EnumerateArray().Select(e => e.GetProperty("participantId").GetString()));
         Assert.Empty((await s.Admin.GetOkAsync($"/api/forbund/{s.ForbundId}/erasures?to=2026-02-01")).GetProperty("erasures").EnumerateArray());
         Assert.Equal(5, (await s.Admin.GetOkAsync($"/api/forbund/{s.ForbundId}/erasures")).GetProperty("erasures").GetArrayLength());
+        // days within the API's date range (1900–2199); outside it a 400 naming the field (9999-12-31 answered 500, found by the fuzzer)
+        Assert.Equal(5, (await s.Admin.GetOkAsync($"/api/forbund/{s.ForbundId}/erasures?from=1900-01-01&to=2199-12-31")).GetProperty("erasures").GetArrayLength());
+        foreach (var query in new[] { "to=9999-12-31", "from=9999-12-31", "from=1899-12-31", "to=2200-01-01" })
+        {
+            var outside = await ApiClient.ProblemAsync(await s.Admin.GetAsync($"/api/forbund/{s.ForbundId}/erasures?{query}"), System.Net.HttpStatusCode.BadRequest, "validation");
+            Assert.True(outside.GetProperty("errors").TryGetProperty(query[..query.IndexOf('=')], out _), query);
+        }
         Assert.Empty((await unruled.Admin.GetOkAsync($"/api/forbund/{unruled.ForbundId}/erasures")).GetProperty("erasures").EnumerateArray());
 
         // statistics: not one figure changed, and not one event was written

@@ -23,7 +23,7 @@ public sealed class Scenario
 
     public static async Task<Scenario> CreateAsync(ApiFactory factory, string? forbundId = null, int weeklyCap = 4)
     {
-        forbundId ??= $"f{Guid.NewGuid():N}"[..12];
+        forbundId ??= TestIds.New("f", 12);
         var national = ApiClient.As(factory, Roles.Administrator, "*", actor: "national-admin");
         await national.PostOkAsync("/api/forbund", new { forbundId, name = "Samordningsförbundet Test", registeredOn = "2020-01-01" });
         var admin = ApiClient.As(factory, Roles.Administrator, forbundId, actor: "forbund-admin");

@@ -95,10 +95,10 @@ public sealed class AccessMatrixTests(AccessWorld world) : IClassFixture<AccessW
             new { forbundId = (string?)null, name = "Samordningsförbundet Nytt", registeredOn = "2024-01-01" }))),
         new("GET /api/forbund/{id}", "GET", [.. ForbundReaders, NationalReader], w => Task.FromResult(new Call($"/api/forbund/{w.Home.ForbundId}")), ForbundWide: true),
         new("POST /api/forbund/{id}/members", "POST", ForbundAdministrators, w => Task.FromResult(new Call($"/api/forbund/{w.Home.ForbundId}/members",
-            new { memberId = $"kommun-{Guid.NewGuid():N}"[..20], kind = "kommun", name = "Kommun", from = "2021-06-01" }))),
+            new { memberId = TestIds.New("kommun-", 20), kind = "kommun", name = "Kommun", from = "2021-06-01" }))),
         new("POST /api/forbund/{id}/members/{memberId}/leave", "POST", ForbundAdministrators, async w =>
         {
-            var member = $"kommun-{Guid.NewGuid():N}"[..20];
+            var member = TestIds.New("kommun-", 20);
             await w.Home.Admin.PostOkAsync($"/api/forbund/{w.Home.ForbundId}/members", new { memberId = member, kind = "kommun", name = "Kommun", from = "2021-06-01" });
             return new Call($"/api/forbund/{w.Home.ForbundId}/members/{member}/leave", new { to = "2023-12-31" });
         }),
@@ -127,11 +127,11 @@ public sealed class AccessMatrixTests(AccessWorld world) : IClassFixture<AccessW
         new("GET /api/insatser?forbundId=", "GET", ForbundReaders, w => Task.FromResult(new Call($"/api/insatser?forbundId={w.Home.ForbundId}")), ForbundWide: true),
         new("GET /api/insatser/{id}", "GET", ForbundReaders, w => Task.FromResult(new Call($"/api/insatser/{w.Home.InsatsId}")), ForbundWide: true),
         new("PUT /api/insatser/{id}/goals/{goalId}", "PUT", [InsatsManager, .. ForbundAdministrators], w => Task.FromResult(new Call(
-            $"/api/insatser/{w.Home.InsatsId}/goals/{Guid.NewGuid():N}",
+            $"/api/insatser/{w.Home.InsatsId}/goals/{TestIds.New("goal-", 20)}",
             new { metric = "share_exits_to_work_or_studies", comparison = "at_least", threshold = 40, period = "year", description = "Minst 40 % till arbete eller studier" }))),
         new("DELETE /api/insatser/{id}/goals/{goalId}", "DELETE", [InsatsManager, .. ForbundAdministrators], async w =>
         {
-            var goal = Guid.NewGuid().ToString("N");
+            var goal = TestIds.New("goal-", 20);
             await Status(await w.Home.Admin.PutAsync($"/api/insatser/{w.Home.InsatsId}/goals/{goal}",
                 new { metric = "new_participants", comparison = "at_least", threshold = 160, period = "year", description = "160 nya per år" }), HttpStatusCode.OK);
             return new Call($"/api/insatser/{w.Home.InsatsId}/goals/{goal}");
@@ -246,7 +246,7 @@ public sealed class AccessMatrixTests(AccessWorld world) : IClassFixture<AccessW
             new { month = 2, type = "administration", account = "6420", description = "Kansli", amount = 40_000m }))),
         new("POST /api/economy/{id}/{year}/outcomes/{entryId}/correction", "POST", EconomyWriters, async w =>
         {
-            var entry = $"access-{Guid.NewGuid():N}"[..20];
+            var entry = TestIds.New("access-", 20);
             await w.Home.Admin.PostOkAsync($"/api/economy/{w.Home.ForbundId}/2025/outcomes", new { entryId = entry, month = 3, type = "administration", account = "6420", description = "Kansli", amount = 40_000m });
             return new Call($"/api/economy/{w.Home.ForbundId}/2025/outcomes/{entry}/correction", new { amount = 41_000m, reason = "Rättad" });
         }),

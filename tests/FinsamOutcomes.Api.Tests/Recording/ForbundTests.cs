@@ -80,7 +80,7 @@ public sealed class ForbundTests(ApiFactory factory) : IClassFixture<ApiFactory>
         var pyramis = await Scenario.CreateAsync(factory);
         var activus = await Scenario.CreateAsync(factory);
         var before = await pyramis.EnrolAsync(personnummer: Anna);
-        var successor = $"sodra-{Guid.NewGuid():N}"[..18];
+        var successor = TestIds.New("sodra-", 18);
         var key = Guid.NewGuid().ToString();
         var merger = new { successorId = successor, name = "Samordningsförbundet Södra Norrbotten", predecessorIds = new[] { pyramis.ForbundId, activus.ForbundId }, on = "2024-06-01" };
 

@@ -15,7 +15,7 @@ public sealed class MergerIdentityTests(ApiFactory factory) : IClassFixture<ApiF
         await before.CaseWorker.PostOkAsync($"/api/participations/{first}/exit",
             new { exitedOn = "2024-06-01", reasonCode = "aterremiss_af", meansOfSupportAtExit = "unemployment_benefit", occupationAtExit = "job_seeking" });
 
-        var successorId = $"s{Guid.NewGuid():N}"[..12];
+        var successorId = TestIds.New("s", 12);
         await before.National.PostOkAsync("/api/forbund/mergers", new { successorId, name = "Nya förbundet", predecessorIds = new[] { before.ForbundId }, on = "2025-01-01" });
         var admin = ApiClient.As(factory, Roles.Administrator, successorId);
         var group = Scenario.Id(await admin.PostOkAsync("/api/beredningsgrupper", new { forbundId = successorId, name = "BG", insatsIds = new[] { before.InsatsId }, weeklyIntakeCap = 4 }));

@@ -164,7 +164,7 @@ public sealed class PeopleTests(ApiFactory factory) : IClassFixture<ApiFactory>
         var url = $"/api/people/{participant}/identity";
 
         var otherInsats = ApiClient.As(factory, Roles.CaseWorker, s.ForbundId, [other], actor: "handlaggare-annan");
-        var otherForbund = ApiClient.As(factory, Roles.CaseWorker, $"f{Guid.NewGuid():N}"[..12], [s.InsatsId], actor: "handlaggare-annat-forbund");
+        var otherForbund = ApiClient.As(factory, Roles.CaseWorker, TestIds.New("f", 12), [s.InsatsId], actor: "handlaggare-annat-forbund");
         var manager = ApiClient.As(factory, Roles.InsatsManager, s.ForbundId, [s.InsatsId], actor: "insatsansvarig");
 
         foreach (var client in new[] { otherInsats, otherForbund, manager, s.Admin, s.National, s.Group })

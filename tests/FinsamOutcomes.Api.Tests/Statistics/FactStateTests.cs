@@ -90,6 +90,39 @@ public sealed class FactStateTests
     }
 
     [Fact]
+    public void when_the_earliest_activity_added_in_a_batch_is_replaced_the_participation_takes_the_next_earliest()
+    {
+        var state = new FactState();
+        state[FactTable.Activities].LoadKey(Stored("""{"participation_id":"p1","activity_id":"a1"}"""), null);
+        state[FactTable.Activities].LoadKey(Stored("""{"participation_id":"p1","activity_id":"a2"}"""), null);
+        state[FactTable.Participations].LoadKey(Stored("""{"participation_id":"p1"}"""), Stored("""
+            {"participation_id":"p1","insats_id":"i1","forbund_id":"f1","enrolled_on":"2024-01-10","first_activity_on":null,
+             "valid_from_tx":"5","valid_from_pos":5,"valid_from_at":"2026-12-01T09:00:00+00:00","valid_to_tx":null,"valid_to_pos":null}
+            """));
+        state[FactTable.Insatser].LoadKey(Stored("""{"insats_id":"i1"}"""), null);
+        state[FactTable.Transfers].LoadFilter(Stored("""{"insats_id":"i1"}"""), []);
+        state.FirstActivityInStore("p1", null);
+        var writer = new FactWriter();
+        foreach (var (position, activity, on) in new[] { (60L, "a1", new DateOnly(2024, 1, 20)), (61L, "a2", new DateOnly(2024, 2, 5)), (62L, "a1", new DateOnly(2024, 3, 1)) })
+        {
+            writer.Begin(Event(position, (ulong)position));
+            writer.Put(FactTable.Activities, new { ParticipationId = "p1", ActivityId = activity, Kind = "meeting", ActivityOn = on, DurationMinutes = 30 });
+            writer.Rederive(FactTable.Participations, FactWriter.Where(new { ParticipationId = "p1" }));
+        }
+
+        foreach (var op in writer.Ops)
+        {
+            state.Apply(op);
+        }
+
+        // a1 first makes 2024-01-20 the earliest; a2 changes nothing; a1 moved to March leaves a2's date the earliest
+        Assert.Equal(
+            [("2024-01-20", 60L, (long?)62L), ("2024-02-05", 62L, (long?)null)],
+            state[FactTable.Participations].Inserted.Select(r => (r["first_activity_on"]!.GetValue<string>(), r["valid_from_pos"]!.GetValue<long>(), r["valid_to_pos"]?.GetValue<long>())));
+        Assert.Equal(60, Assert.Single(state[FactTable.Participations].Ended)["valid_to_pos"]!.GetValue<long>());
+    }
+
+    [Fact]
     public void a_change_of_rows_that_were_not_loaded_is_refused_rather_than_guessed()
     {
         var state = new FactState();

@@ -78,6 +78,8 @@ public sealed class ReplicaFactory : ApiFactory
     {
         builder.UseSetting("ConnectionStrings:FinsamReports", ReplicaConnectionString);
         builder.UseSetting("Statistics:MaxWait", "00:00:02");
+        // any lag of the replica's statistics makes the service not ready (the primary's projections catch up at once)
+        builder.UseSetting("Health:MaxProjectionLagEvents", "0");
     }
 
     private static async Task BaseBackupAsync(int port, string folder)
@@ -161,6 +163,20 @@ public sealed class ReplicaReportTests(ReplicaFactory factory) : IClassFixture<R
             var now = Uri.EscapeDataString(DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
             await ApiClient.ProblemAsync(await analyst.GetAsync($"{url}&asOfTime={now}"), HttpStatusCode.ServiceUnavailable, "replica_behind");
 
+            // readiness names the paused replica, how far behind the primary's statistics it is, and is not ready
+            var (status, health) = await ReadinessOnceThePrimaryIsProjectedAsync(second);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+            var paused = health.GetProperty("reportReplica");
+            Assert.True(paused.GetProperty("reachable").GetBoolean());
+            Assert.False(paused.GetProperty("healthy").GetBoolean());
+            Assert.True(paused.GetProperty("replayPaused").GetBoolean());
+            Assert.True(paused.GetProperty("primaryStatisticsCheckpointPosition").GetInt64() >= second);
+            Assert.True(paused.GetProperty("statisticsCheckpointPosition").GetInt64() < second);
+            Assert.Equal(
+                paused.GetProperty("primaryStatisticsCheckpointPosition").GetInt64() - paused.GetProperty("statisticsCheckpointPosition").GetInt64(),
+                paused.GetProperty("behindEvents").GetInt64());
+            Assert.Contains(health.GetProperty("problems").EnumerateArray(), p => p.GetString()!.StartsWith("report replica: ", StringComparison.Ordinal));
+
             // the primary has it all along (the write side reads the primary)
             await using var primary = new NpgsqlConnection(factory.ConnectionString);
             await primary.OpenAsync();
@@ -178,6 +194,35 @@ public sealed class ReplicaReportTests(ReplicaFactory factory) : IClassFixture<R
         var asOfSecond = await analyst.GetOkAsync($"{url}&asOfPosition={second}");
         Assert.Equal(second, asOfSecond.GetProperty("basis").GetProperty("position").GetInt64());
         Assert.Equal(2, Active(asOfSecond));
+
+        // caught up again: ready, nothing behind
+        var (readyStatus, ready) = await ReadinessOnceThePrimaryIsProjectedAsync(caughtUp);
+        Assert.Equal(HttpStatusCode.OK, readyStatus);
+        var replica = ready.GetProperty("reportReplica");
+        Assert.True(replica.GetProperty("healthy").GetBoolean());
+        Assert.False(replica.GetProperty("replayPaused").GetBoolean());
+        Assert.Equal(0, replica.GetProperty("behindEvents").GetInt64());
+        Assert.Equal(JsonValueKind.Null, replica.GetProperty("oldestBehindSeconds").ValueKind);
+    }
+
+    /// <summary>/health/ready once every projection of the primary has reached the position (its own lag is then none).</summary>
+    private async Task<(HttpStatusCode Status, JsonElement Body)> ReadinessOnceThePrimaryIsProjectedAsync(long position)
+    {
+        using var client = factory.CreateClient();
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            var response = await client.GetAsync("/health/ready");
+            var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+            var projected = body.GetProperty("projections").EnumerateArray().All(p => p.GetProperty("checkpointPosition").GetInt64() >= position && p.GetProperty("healthy").GetBoolean());
+            if (projected || DateTime.UtcNow > deadline)
+            {
+                Assert.True(projected, $"the primary's projections did not reach {position}: {body}");
+                return (response.StatusCode, body);
+            }
+
+            await Task.Delay(50);
+        }
     }
 
     private static int Active(JsonElement report) => report.GetProperty("participants").GetProperty("active").GetProperty("total").GetInt32();

@@ -78,11 +78,13 @@ public abstract class StatisticsTestBase : IAsyncLifetime
         await WaitUntilProjectedAsync();
     }
 
-    protected ProjectionRunner StartRunner(int batchSize)
+    /// <summary>Starts a statistics runner; while far behind it takes <paramref name="catchUpBatchSize"/> events a batch (default: the service's).</summary>
+    protected ProjectionRunner StartRunner(int batchSize, int? catchUpBatchSize = null)
     {
         var runner = new ProjectionRunner(Store, new StatisticsProjection(), new ProjectionRunnerOptions
         {
             BatchSize = batchSize,
+            CatchUpBatchSize = catchUpBatchSize ?? new ProjectionRunnerOptions().CatchUpBatchSize,
             PollInterval = TimeSpan.FromMilliseconds(50),
             RetryDelay = TimeSpan.FromMilliseconds(5),
             ErrorBackoff = TimeSpan.FromMilliseconds(100),

@@ -238,7 +238,7 @@ public sealed class SurveyTests(ApiFactory factory) : IClassFixture<ApiFactory>
     public async Task a_question_version_used_in_a_round_cannot_be_reworded_and_a_new_wording_is_a_new_version()
     {
         var national = ApiClient.As(factory, Roles.Administrator, "*", actor: "national-admin");
-        var surveyId = $"test-{Guid.NewGuid():N}"[..16];
+        var surveyId = TestIds.New("test-", 16);
         await OkAsync(await national.PutAsync($"/api/surveys/{surveyId}", new { respondentGroup = "board", name = "Prövoenkät" }));
         var yesNo = new[] { new { code = "ja", label = "Ja", positive = true }, new { code = "nej", label = "Nej", positive = false } };
         var url = $"/api/surveys/{surveyId}/questions/q1/versions/1";

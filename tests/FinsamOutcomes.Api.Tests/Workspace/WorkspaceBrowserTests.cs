@@ -266,6 +266,10 @@ public sealed class WorkspaceBrowserTests(WorkspaceFactory factory) : IClassFixt
         await page.Locator("#forbund").SelectOptionAsync(Forbund);
         await page.Locator("#actor").FillAsync("198112189876");
         await page.GetByRole(AriaRole.Button, new() { Name = "Logga in" }).ClickAsync();
+        // the refusal is the answer to the post: wait for it before reading the URL or going on,
+        // so the next navigation never races the post's own
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToBeVisibleAsync();
+        Assert.DoesNotContain("198112189876", await page.ContentAsync(), StringComparison.Ordinal);
         Assert.DoesNotContain("/arbetsyta/maluppfyllelse", page.Url, StringComparison.Ordinal);
 
         await page.GotoAsync("/arbetsyta/maluppfyllelse?period=2025");

@@ -110,6 +110,11 @@ internal sealed class ReportsBenchmark(NpgsqlDataSource dataSource, int samples,
             }
         }
 
+        // the reports run in this process through the service's own StatisticsService: its memory is the service's for reports
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        log.WriteLine(
+            $"reports: process memory after the runs: working set {process.WorkingSet64 / 1048576.0:N0} MB, peak {process.PeakWorkingSet64 / 1048576.0:N0} MB, " +
+            $"GC heap {GC.GetTotalMemory(forceFullCollection: false) / 1048576.0:N0} MB");
         return [.. scenarios.Select((s, i) => new ReportTiming(s.Name, timings[i].Report, timings[i].Baseline, timings[i].Headline))];
     }
 

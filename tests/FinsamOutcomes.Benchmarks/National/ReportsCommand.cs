@@ -35,7 +35,15 @@ internal static class ReportsCommand
                 await SchemaMigrator.MigrateAsync(dataSource, Database.Migrations, cancellationToken: ct);
             }
 
-            return await new ReportsBenchmark(dataSource, options.ReportRounds, log).RunAsync(ct);
+            if (options.ReportWriters == 0)
+            {
+                return await new ReportsBenchmark(dataSource, options.ReportRounds, log).RunAsync(ct);
+            }
+
+            await using var writes = await ConcurrentWrites.StartAsync(dataSource, options.ReportWriters, options.Seed, log, ct);
+            var timings = await new ReportsBenchmark(dataSource, options.ReportRounds, log).RunAsync(ct);
+            await writes.StopAsync(ct);
+            return timings;
         }
         catch (BenchmarkFailedException ex)
         {

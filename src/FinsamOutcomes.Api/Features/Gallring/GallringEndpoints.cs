@@ -86,11 +86,12 @@ public static class GallringEndpoints
         return Results.Ok(new ErasureList(forbundId, from, to, erasures));
     }
 
-    /// <summary>A query's day as YYYY-MM-DD (400 naming the field otherwise); null when not given.</summary>
+    /// <summary>A query's day as YYYY-MM-DD within the API's date range (400 naming the field otherwise); null when not given.</summary>
     private static DateOnly? Day(string? text, string field) =>
         string.IsNullOrEmpty(text) ? null
-        : DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day
-        : throw new ValidationException([new ValidationFailure(field, "Use a date as YYYY-MM-DD.")]);
+        : DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+          && day >= InputRules.MinDate && day <= InputRules.MaxDate ? day
+        : throw new ValidationException([new ValidationFailure(field, InputRules.DateRule)]);
 
     /// <summary>Midnight of the day in Swedish time, as UTC; null for no bound.</summary>
     private static object? StartOfDay(DateOnly? day) => day is { } d

@@ -30,7 +30,7 @@ internal static class GoalEvaluation
         int WithActivityWithin30);
 
     /// <summary>Reads a row of <see cref="ReportSql.Goals"/>.</summary>
-    public static GoalCounts ReadCounts(NpgsqlDataReader r) => new(
+    public static GoalCounts ReadCounts(ReportRow r) => new(
         r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetDecimal(6), r.GetString(7),
         r.GetInt32(8), r.GetInt32(9), r.GetInt32(10), r.GetInt32(11), r.GetInt32(12), r.GetInt32(13), r.GetInt32(14));
 

@@ -59,6 +59,55 @@ public sealed class ReportDatabase
         }
     }
 
+    /// <summary>
+    /// For /health/ready: how far the report replica's statistics are behind the primary's (null without a replica),
+    /// given the primary's statistics checkpoint (readiness has just read it with the other projections). Behind is
+    /// counted in events of the log between the replica's statistics checkpoint and the primary's, and in the age of the
+    /// oldest of them; a replica that cannot be reached is reported as such.
+    /// </summary>
+    public async Task<ReplicaStatus?> GetReplicaStatusAsync(long primary, ProjectionLagLimits limits, CancellationToken ct)
+    {
+        if (_replica is null)
+        {
+            return null;
+        }
+
+        long replica;
+        bool paused;
+        try
+        {
+            await using var cmd = DataSource.CreateCommand("""
+                SELECT (SELECT coalesce(max(position), 0) FROM es_projection_checkpoints WHERE projection = $1),
+                       pg_is_in_recovery() AND pg_is_wal_replay_paused()
+                """);
+            cmd.Parameters.Add(new NpgsqlParameter { Value = StatisticsProjection.ProjectionName });
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            (replica, paused) = (reader.GetInt64(0), reader.GetBoolean(1));
+        }
+        catch (Exception ex) when (ex is NpgsqlException || Database.IsUnavailable(ex))
+        {
+            return new ReplicaStatus(false, null, primary, null, null, false, "the report replica cannot be reached");
+        }
+
+        var behind = Math.Max(0, primary - replica);
+        double? oldest = null;
+        if (behind > 0)
+        {
+            await using var age = _primary.CreateCommand(
+                "SELECT extract(epoch FROM now() - recorded_at)::float8 FROM es_events WHERE position > $1 ORDER BY position LIMIT 1");
+            age.Parameters.Add(new NpgsqlParameter { Value = replica });
+            oldest = await age.ExecuteScalarAsync(ct) is double seconds ? Math.Max(0, seconds) : null;
+        }
+
+        var problem = behind > limits.MaxProjectionLagEvents
+            ? $"the report replica's statistics are {behind} events behind the primary's (limit {limits.MaxProjectionLagEvents})"
+            : oldest > limits.MaxProjectionLagSeconds
+                ? $"the report replica's statistics are {Math.Round(oldest.Value, 1)} s behind the primary's (limit {limits.MaxProjectionLagSeconds} s)"
+                : null;
+        return new ReplicaStatus(true, replica, primary, behind, oldest, paused, problem);
+    }
+
     /// <summary>The report database from configuration, with the primary's data-source settings.</summary>
     public static ReportDatabase Create(IServiceProvider services)
     {
@@ -71,6 +120,16 @@ public sealed class ReportDatabase
 
         return new ReportDatabase(primary, Database.CreateDataSource(replica, "finsam-outcomes-reports"));
     }
+}
+
+/// <summary>
+/// The report replica as /health/ready shows it: reachable, the statistics checkpoint on it and on the primary, how
+/// many events and seconds it is behind, whether its replay is paused, and the problem when a lag limit is exceeded.
+/// </summary>
+public sealed record ReplicaStatus(
+    bool Reachable, long? CheckpointPosition, long PrimaryCheckpointPosition, long? BehindEvents, double? OldestBehindSeconds, bool ReplayPaused, string? Problem)
+{
+    public bool Healthy => Reachable && Problem is null;
 }
 
 /// <summary>The report replica has not replayed the log position a report needs within the wait allowed (503).</summary>

@@ -17,7 +17,10 @@ internal static class ReportSql
     {
         ScopeKind.Country => new("true", "true", "true", "true"),
         ScopeKind.Insats => new(
-            "x.insats_id = @insats",
+            // not "= @insats": an equality to a constant would make x.insats_id and the insats's row one equivalence
+            // class, so the join of p to its insats (for the owner) lost its join clause and became a nested loop
+            // rescanning every insats per participation (EXPLAIN at 10 M events: 12 of the report's 68 ms)
+            "x.insats_id = ANY (ARRAY[@insats])",
             "i.insats_id = @insats",
             "@insats = ANY (g.insats_ids)",
             "o.insats_id = @insats"),
@@ -106,12 +109,11 @@ internal static class ReportSql
             counted AS NOT MATERIALIZED (SELECT x.* FROM stats_participations x WHERE {Visible("x")} AND NOT x.registered_in_error),
             p AS ({Facts} WHERE {scope.Participations} AND {ActiveInPeriod}),
             insats_p AS ({Facts} WHERE x.insats_id IN (SELECT insats_id FROM scope_insatser) AND {ActiveInPeriod}),
-            -- every participation of the scope, whatever its dates (an activity in the period may predate a corrected enrolment)
-            scoped AS NOT MATERIALIZED (SELECT x.* FROM counted x WHERE {scope.Participations}),
             groups AS (SELECT g.* FROM stats_beredningsgrupper g WHERE {Visible("g")} AND {scope.Groups}),
-            group_history AS (
+            -- inlined where used, so the cap of a group's window is looked up by the group's key
+            group_history AS NOT MATERIALIZED (
                 SELECT g.* FROM stats_beredningsgrupper g
-                WHERE (g.valid_from_tx, g.valid_from_pos) <= (@at_tx::text::xid8, @at_pos::bigint) AND g.beredningsgrupp_id IN (SELECT beredningsgrupp_id FROM groups)),
+                WHERE (g.valid_from_tx, g.valid_from_pos) <= (@at_tx::text::xid8, @at_pos::bigint)),
             referrals AS (
                 SELECT r.* FROM stats_referrals r
                 WHERE {Visible("r")} AND {ReferralInPeriod} AND r.beredningsgrupp_id IN (SELECT beredningsgrupp_id FROM groups)),
@@ -222,21 +224,36 @@ internal static class ReportSql
     public static readonly string ReferralStatus = $"""
         SELECT (count(*) FILTER (WHERE r.withdrawn_on BETWEEN @from AND @to))::int,
                (count(*) FILTER (WHERE w.waiting))::int,
-               (count(*) FILTER (WHERE w.waiting AND EXISTS (
-                    SELECT 1 FROM completion_requests c WHERE c.referral_id = r.referral_id AND c.requested_on <= @to)))::int,
+               (count(*) FILTER (WHERE w.waiting AND asked.referral_id IS NOT NULL))::int,
                {DayStatistics("r.decided_on - r.received_on", "r.decided_on BETWEEN @from AND @to")}
         FROM referrals r
+        -- joined, not an EXISTS in the FILTER: that was a scan of the requests per waiting referral (3,411 at 10 M, 0.6 s)
+        LEFT JOIN (SELECT DISTINCT c.referral_id FROM completion_requests c WHERE c.requested_on <= @to) asked
+               ON asked.referral_id = r.referral_id
         CROSS JOIN LATERAL (
             SELECT r.received_on <= @to AND NOT coalesce(r.decided_on <= @to, false) AND NOT coalesce(r.withdrawn_on <= @to, false) AS waiting) w
         """;
 
-    /// <summary>Days from acceptance to enrolment of the period's enrolments; the acceptance may be from before the period.</summary>
-    public static readonly string DecisionToEnrolment = $"""
-        SELECT {DayStatistics("x.enrolled_on - r.decided_on")}
-        FROM counted x JOIN stats_referrals r ON r.referral_id = x.referral_id AND {Visible("r")}
-        WHERE r.decision = '{Codes.Of(ReferralDecision.Accepted)}' AND x.enrolled_on BETWEEN @from AND @to
-          AND r.beredningsgrupp_id IN (SELECT beredningsgrupp_id FROM groups)
-        """;
+    /// <summary>
+    /// Days from acceptance to enrolment of the period's enrolments; the acceptance may be from before the period. For the
+    /// country, from the period's enrolments; for a narrower scope, from the scope's groups: their accepted referrals, then
+    /// the participation enrolled from each (an index by referral, migration 0900), so it does not read every enrolment of
+    /// the country's period.
+    /// </summary>
+    public static string DecisionToEnrolment(ScopeKind kind) => kind == ScopeKind.Country
+        ? $"""
+          SELECT {DayStatistics("x.enrolled_on - r.decided_on")}
+          FROM counted x JOIN stats_referrals r ON r.referral_id = x.referral_id AND {Visible("r")}
+          WHERE r.decision = '{Codes.Of(ReferralDecision.Accepted)}' AND x.enrolled_on BETWEEN @from AND @to
+            AND r.beredningsgrupp_id IN (SELECT beredningsgrupp_id FROM groups)
+          """
+        : $"""
+          SELECT {DayStatistics("x.enrolled_on - r.decided_on")}
+          FROM groups g
+          JOIN stats_referrals r ON r.beredningsgrupp_id = g.beredningsgrupp_id AND {Visible("r")}
+          JOIN counted x ON x.referral_id = r.referral_id
+          WHERE r.decision = '{Codes.Of(ReferralDecision.Accepted)}' AND x.enrolled_on BETWEEN @from AND @to
+          """;
 
     /// <summary>
     /// Per beredningsgrupp and cap window with acceptances: accepted, overrides, and the cap last set on or before the
@@ -256,7 +273,15 @@ internal static class ReportSql
                      ORDER BY h.valid_from_tx, h.valid_from_pos LIMIT 1)),
                w.weeks
         FROM referrals r
-        JOIN groups g ON g.beredningsgrupp_id = r.beredningsgrupp_id
+        -- the group's row looked up by its key for each acceptance (LATERAL: the referrals are the outer side whatever
+        -- the estimates). The planner cannot estimate the period's acceptances in the referrals CTE (2 rows for 25,100
+        -- at 10 M) and, joining the groups CTE or the table, put the CTE on the inner side of a nested loop: a scan of
+        -- every referral per group (82 × 34,095, 0.8-1.2 s for the country) or of every group per acceptance (0.4 s).
+        -- The referrals are the scope's groups' already. OFFSET 0 keeps the planner from pulling the subquery up into
+        -- that same join (it changes no row: a group has one visible version)
+        CROSS JOIN LATERAL (
+            SELECT g.cap_window_weeks, g.cap_window_anchor FROM stats_beredningsgrupper g
+            WHERE g.beredningsgrupp_id = r.beredningsgrupp_id AND {Visible("g")} OFFSET 0) g
         CROSS JOIN LATERAL (
             SELECT CASE WHEN g.cap_window_weeks = 2 AND g.cap_window_anchor IS NOT NULL
                         THEN g.cap_window_anchor + 14 * floor((r.decided_on - g.cap_window_anchor) / 14.0)::int
@@ -267,11 +292,14 @@ internal static class ReportSql
         ORDER BY r.beredningsgrupp_id, w.monday
         """;
 
+    /// <summary>The order of <see cref="WeeklyIntake"/>'s rows over its output columns (<see cref="ReportFigures"/>).</summary>
+    public const string WeeklyIntakeOrder = "q.beredningsgrupp_id, q.monday";
+
     /// <summary>
     /// Each goal of each insats in scope whose period overlaps the report's, with the counts every metric needs: the
     /// counts of all insatser in one pass over their participations, grouped by insats, then joined to the goals.
     /// </summary>
-    public static readonly string Goals = $"""
+    public static string Goals(ScopeKind kind) => $"""
         SELECT i.insats_id, i.name, g.goal_id, g.description, g.metric, g.comparison, g.threshold, g.goal_period,
                coalesce(m.exits, 0), coalesce(m.to_work_or_studies, 0), coalesce(m.positive, 0), coalesce(m.new, 0),
                coalesce(m.active, 0), coalesce(m.due_30, 0), coalesce(m.within_30, 0)
@@ -286,12 +314,15 @@ internal static class ReportSql
                    (count(*) FILTER (WHERE x.is_active))::int AS active,
                    (count(*) FILTER (WHERE x.is_due_30))::int AS due_30,
                    (count(*) FILTER (WHERE x.is_due_30 AND x.has_activity_within_30))::int AS within_30
-            FROM insats_p x
+            -- for the country, insats_p is p (every insats is in scope)
+            FROM {(kind == ScopeKind.Country ? "p" : "insats_p")} x
             WHERE x.insats_id IN (SELECT g.insats_id FROM goals g)
             GROUP BY x.insats_id) m ON m.insats_id = i.insats_id
         WHERE i.start_date <= @to AND (i.end_date IS NULL OR i.end_date >= @from)
         ORDER BY i.insats_id, g.goal_id
         """;
+
+    public const string GoalsOrder = "q.insats_id, q.goal_id";
 
     /// <summary>GROUPING(insats), insats, name, occurrences, women, men, non-binary, not stated, attendees.</summary>
     public const string HeadCount = """
@@ -304,12 +335,16 @@ internal static class ReportSql
         ORDER BY o.insats_id NULLS FIRST
         """;
 
+    public const string HeadCountOrder = "q.insats_id NULLS FIRST";
+
     public const string OldestList = """
         SELECT x.participation_id, x.insats_id, x.enrolled_on, least(@to, @today) - x.enrolled_on, x.is_paused_at_end, x.first_activity_on
         FROM p x WHERE x.is_active_at_end
         ORDER BY x.enrolled_on, x.participation_id
         LIMIT @limit
         """;
+
+    public const string OldestListOrder = "q.enrolled_on, q.participation_id";
 
     /// <summary>GROUPING(key, gender), key, gender, count: a table of some key by gender over the rows of a FROM … WHERE.</summary>
     private static string ByGender(string key, string fromWhere, string gender = "x.gender") => $"""
@@ -339,13 +374,44 @@ internal static class ReportSql
         """,
         "FROM p x WHERE x.is_active_at_end");
 
-    /// <summary>GROUPING(kind, gender), kind, gender, occasions, participations with at least one.</summary>
-    public const string Activities = """
-        SELECT GROUPING(a.kind, x.gender), a.kind, x.gender, count(*)::int, count(DISTINCT x.participation_id)::int
-        FROM activities a JOIN scoped x ON x.participation_id = a.participation_id
-        WHERE a.activity_on BETWEEN @from AND @to
-        GROUP BY GROUPING SETS ((), (x.gender), (a.kind), (a.kind, x.gender))
-        """;
+    /// <summary>
+    /// GROUPING(kind, gender), kind, gender, occasions, participations with at least one. An activity lies within its
+    /// participation's enrolment (the decider refuses one before the enrolment or after the exit, and an enrolment or exit
+    /// correction that would leave one outside), so the period's activities are those of the participations active in it
+    /// (p). For the country, the period's activities (their period index) joined to them; for a narrower scope, each of
+    /// them and its activities in the period (an index by participation and date, migration 0900), so the scope's report
+    /// reads neither every activity of the country's period nor its participations of other years.
+    /// </summary>
+    public static string Activities(ScopeKind kind)
+    {
+        // occasions per participation and kind in the period
+        var perKind = kind == ScopeKind.Country
+            ? """
+              SELECT k.kind, x.gender, k.participation_id, k.occasions
+              FROM (SELECT a.kind, a.participation_id, count(*) AS occasions FROM activities a
+                    WHERE a.activity_on BETWEEN @from AND @to GROUP BY a.kind, a.participation_id) k
+              JOIN p x ON x.participation_id = k.participation_id
+              """
+            : """
+              SELECT a.kind, x.gender, x.participation_id, a.occasions
+              FROM p x
+              CROSS JOIN LATERAL (
+                  SELECT a.kind, count(*) AS occasions FROM activities a
+                  WHERE a.participation_id = x.participation_id AND a.activity_on BETWEEN @from AND @to GROUP BY a.kind) a
+              """;
+        // one row per participation and kind, so a kind's participations are its rows; over all kinds, one row per
+        // participation first. GROUPING(kind, gender) is 0 for (kind, gender), 1 for (kind), 2 for (gender), 3 for ()
+        return $"""
+            WITH per_kind AS ({perKind})
+            SELECT GROUPING(k.kind, k.gender), k.kind, k.gender, sum(k.occasions)::int, count(*)::int
+            FROM per_kind k
+            GROUP BY GROUPING SETS ((k.kind, k.gender), (k.kind))
+            UNION ALL
+            SELECT 2 + GROUPING(k.gender), NULL, k.gender, coalesce(sum(k.occasions), 0)::int, count(*)::int
+            FROM (SELECT k.participation_id, k.gender, sum(k.occasions) AS occasions FROM per_kind k GROUP BY k.participation_id, k.gender) k
+            GROUP BY GROUPING SETS ((k.gender), ())
+            """;
+    }
 
     public static readonly string EducationAtStart = ByGender("x.education_at_start", "FROM p x WHERE x.is_active");
 
@@ -397,4 +463,6 @@ internal static class ReportSql
               SELECT 'beredningsgrupp', g.beredningsgrupp_id FROM groups g) o
         ORDER BY o.kind DESC, o.id
         """;
+
+    public const string IntakePausesOrder = "q.kind DESC, q.id";
 }

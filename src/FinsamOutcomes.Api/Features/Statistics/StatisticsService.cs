@@ -24,24 +24,25 @@ public sealed class StatisticsService(NpgsqlDataSource dataSource, TimeProvider 
     public async Task<StatisticsReport> GetReportAsync(StatisticsQuery query, CancellationToken cancellationToken = default)
     {
         await using var session = await OpenAsync(query, cancellationToken);
-        var participants = await ReadParticipantsAsync(session, cancellationToken);
-        var exits = await ReadExitsAsync(session, cancellationToken);
-        var beforeAfter = await ReadBeforeAfterAsync(session, cancellationToken);
-        var timeFigures = await ReadTimeAsync(session, cancellationToken);
-        var unique = await session.ReadOneAsync(ReportSql.UniqueIndividuals, r => new UniqueIndividuals(r.GetInt32(0), r.GetInt32(1)), cancellationToken);
-        var referrals = await ReadReferralsAsync(session, cancellationToken);
-        var goals = await session.ReadAllAsync(ReportSql.Goals, r => GoalEvaluation.Evaluate(GoalEvaluation.ReadCounts(r), query.Period), cancellationToken);
-        var headCount = await ReadHeadCountAsync(session, cancellationToken);
-        var occupationAtEnd = await ReadOccupationAtEndAsync(session, cancellationToken);
-        var activities = await ReadActivitiesAsync(session, cancellationToken);
-        var background = await ReadBackgroundAsync(session, cancellationToken);
-        var susGroups = await ReadSusGroupsAsync(session, cancellationToken);
-        var intakePauses = new IntakePauseFigures(
-            query.Period.To.DayNumber - query.Period.From.DayNumber + 1,
-            await session.ReadAllAsync(ReportSql.IntakePauses, r => new IntakePauseRow(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetBoolean(3)), cancellationToken));
+        var figures = new ReportFigures();
+        var participants = Participants(figures);
+        var exits = Exits(figures);
+        var beforeAfter = BeforeAfter(figures);
+        var timeFigures = Time(figures, session);
+        var unique = figures.Add(ReportSql.UniqueIndividuals, r => new UniqueIndividuals(r.GetInt32(0), r.GetInt32(1)));
+        var referrals = Referrals(figures, query.Scope.Kind);
+        var goals = figures.Add(ReportSql.Goals(query.Scope.Kind), r => GoalEvaluation.Evaluate(GoalEvaluation.ReadCounts(r), query.Period), ReportSql.GoalsOrder);
+        var headCount = HeadCount(figures);
+        var occupationAtEnd = OccupationAtEnd(figures);
+        var activities = Activities(figures, query.Scope.Kind);
+        var background = Background(figures);
+        var susGroups = SusGroupsOf(figures);
+        var intakePauses = figures.Add(ReportSql.IntakePauses, r => new IntakePauseRow(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetBoolean(3)), ReportSql.IntakePausesOrder);
+        await session.RunAsync(figures, cancellationToken);
         return new StatisticsReport(
-            session.Basis(time.GetUtcNow()), participants, exits, beforeAfter, timeFigures, unique, referrals, goals, headCount,
-            occupationAtEnd, activities, background, susGroups, intakePauses);
+            session.Basis(time.GetUtcNow()), participants(), exits(), beforeAfter(), timeFigures(), unique.Single, referrals(), goals.Rows, headCount(),
+            occupationAtEnd(), activities(), background(), susGroups(),
+            new IntakePauseFigures(query.Period.To.DayNumber - query.Period.From.DayNumber + 1, intakePauses.Rows));
     }
 
     /// <summary>Occupation kinds that count as i sysselsättning, and as i arbete eller studier (docs/statistics.md).</summary>
@@ -57,71 +58,90 @@ public sealed class StatisticsService(NpgsqlDataSource dataSource, TimeProvider 
     /// <summary>SUS's four groups, in order.</summary>
     public static readonly IReadOnlyList<string> SusGroups = ["employment", "studies", "job_seeking", "other"];
 
-    private static async Task<CrossTable> ReadByGenderAsync(ReportSession session, string sql, CancellationToken ct) =>
-        new(await session.ReadAllAsync(sql, r => (r.GetInt32(0), Text(r, 1), Text(r, 2), r.GetInt32(3)), ct));
+    /// <summary>A GROUPING(key, gender) query's rows, as a cross table once the report's statement has run.</summary>
+    private static Func<CrossTable> ByGender(ReportFigures figures, string sql)
+    {
+        var rows = figures.Add(sql, r => (r.GetInt32(0), Text(r, 1), Text(r, 2), r.GetInt32(3)));
+        return () => new CrossTable(rows.Rows);
+    }
 
     /// <summary>The share of the rows with one of the keys, in total and per gender, over the table's total (per gender).</summary>
     private static GenderShares KeysShare(CrossTable table, IReadOnlyList<string> keys) => SharesByGender(
         gender => keys.Sum(key => gender is null ? table.RowTotal(key) : table.Cell(key, gender)),
         gender => gender is null ? table.Total : table.ColumnTotal(gender));
 
-    private static async Task<OccupationAtEndFigures> ReadOccupationAtEndAsync(ReportSession session, CancellationToken ct)
+    private static Func<OccupationAtEndFigures> OccupationAtEnd(ReportFigures figures)
     {
-        var table = await ReadByGenderAsync(session, ReportSql.OccupationAtEnd, ct);
-        return new OccupationAtEndFigures(
-            table.GenderTotal("total"),
-            Codes.All<OccupationKind>().Select(table.GenderRow).ToArray(),
-            KeysShare(table, InOccupationKinds),
-            KeysShare(table, WorkOrStudiesKinds));
+        var read = ByGender(figures, ReportSql.OccupationAtEnd);
+        return () =>
+        {
+            var table = read();
+            return new OccupationAtEndFigures(
+                table.GenderTotal("total"),
+                Codes.All<OccupationKind>().Select(table.GenderRow).ToArray(),
+                KeysShare(table, InOccupationKinds),
+                KeysShare(table, WorkOrStudiesKinds));
+        };
     }
 
-    private static async Task<ActivityFigures> ReadActivitiesAsync(ReportSession session, CancellationToken ct)
+    private static Func<ActivityFigures> Activities(ReportFigures figures, ScopeKind kind)
     {
-        var rows = await session.ReadAllAsync(
-            ReportSql.Activities,
-            r => (Grouping: r.GetInt32(0), Kind: Text(r, 1), Gender: Text(r, 2), Occasions: r.GetInt32(3), Participants: r.GetInt32(4)),
-            ct);
-        var occasions = new CrossTable(rows.Select(r => (r.Grouping, r.Kind, r.Gender, r.Occasions)));
-        var participants = new CrossTable(rows.Select(r => (r.Grouping, r.Kind, r.Gender, r.Participants)));
-        var kinds = Codes.All<ActivityKind>();
-        return new ActivityFigures(
-            occasions.GenderTotal("total"),
-            kinds.Select(occasions.GenderRow).ToArray(),
-            participants.GenderTotal("total"),
-            kinds.Select(participants.GenderRow).ToArray());
+        var read = figures.Add(
+            ReportSql.Activities(kind),
+            r => (Grouping: r.GetInt32(0), Kind: Text(r, 1), Gender: Text(r, 2), Occasions: r.GetInt32(3), Participants: r.GetInt32(4)));
+        return () =>
+        {
+            var rows = read.Rows;
+            var occasions = new CrossTable(rows.Select(r => (r.Grouping, r.Kind, r.Gender, r.Occasions)));
+            var participants = new CrossTable(rows.Select(r => (r.Grouping, r.Kind, r.Gender, r.Participants)));
+            var kinds = Codes.All<ActivityKind>();
+            return new ActivityFigures(
+                occasions.GenderTotal("total"),
+                kinds.Select(occasions.GenderRow).ToArray(),
+                participants.GenderTotal("total"),
+                kinds.Select(participants.GenderRow).ToArray());
+        };
     }
 
-    private static async Task<BackgroundFigures> ReadBackgroundAsync(ReportSession session, CancellationToken ct)
+    private static Func<BackgroundFigures> Background(ReportFigures figures)
     {
-        var education = await ReadByGenderAsync(session, ReportSql.EducationAtStart, ct);
-        var ages = await ReadByGenderAsync(session, ReportSql.AgeBandsByGender, ct);
-        var support = await ReadByGenderAsync(session, ReportSql.TimeOnSupportBefore, ct);
-        var parties = await ReadByGenderAsync(session, ReportSql.ReferringPartyOfNew, ct);
-        return new BackgroundFigures(
-            education.GenderTotal("total"),
-            Codes.All<EducationLevel>().Select(education.GenderRow).ToArray(),
-            AgeBands.Names.Select(ages.GenderRow).ToArray(),
-            SupportBands.Select(support.GenderRow).ToArray(),
-            parties.GenderTotal("total"),
-            Codes.All<ReferringParty>().Append("not_recorded").Select(parties.GenderRow).ToArray());
+        var readEducation = ByGender(figures, ReportSql.EducationAtStart);
+        var readAges = ByGender(figures, ReportSql.AgeBandsByGender);
+        var readSupport = ByGender(figures, ReportSql.TimeOnSupportBefore);
+        var readParties = ByGender(figures, ReportSql.ReferringPartyOfNew);
+        return () =>
+        {
+            var (education, ages, support, parties) = (readEducation(), readAges(), readSupport(), readParties());
+            return new BackgroundFigures(
+                education.GenderTotal("total"),
+                Codes.All<EducationLevel>().Select(education.GenderRow).ToArray(),
+                AgeBands.Names.Select(ages.GenderRow).ToArray(),
+                SupportBands.Select(support.GenderRow).ToArray(),
+                parties.GenderTotal("total"),
+                Codes.All<ReferringParty>().Append("not_recorded").Select(parties.GenderRow).ToArray());
+        };
     }
 
-    private static async Task<SusGroupFigures> ReadSusGroupsAsync(ReportSession session, CancellationToken ct)
+    private static Func<SusGroupFigures> SusGroupsOf(ReportFigures figures)
     {
-        var atExit = await ReadByGenderAsync(session, ReportSql.SusAtExit, ct);
-        var atStart = await ReadByGenderAsync(session, ReportSql.SusAtStart, ct);
-        var transitions = await ReadByGenderAsync(session, ReportSql.SusTransitions, ct);
-        string[] workOrStudies = ["employment", "studies"];
-        return new SusGroupFigures(
-            atExit.GenderTotal("total"),
-            SusGroups.Select(atExit.GenderRow).ToArray(),
-            SusGroups.Select(atStart.GenderRow).ToArray(),
-            new TransitionTable(
-                SusGroups.Select(from => new TransitionRow(from, SusGroups.Select(to => new KeyCount(to, transitions.Cell(from, to))).ToArray(), transitions.RowTotal(from))).ToArray(),
-                SusGroups.Select(to => new KeyCount(to, transitions.ColumnTotal(to))).ToArray(),
-                transitions.Total),
-            KeysShare(atStart, workOrStudies),
-            KeysShare(atExit, workOrStudies));
+        var readAtExit = ByGender(figures, ReportSql.SusAtExit);
+        var readAtStart = ByGender(figures, ReportSql.SusAtStart);
+        var readTransitions = ByGender(figures, ReportSql.SusTransitions);
+        return () =>
+        {
+            var (atExit, atStart, transitions) = (readAtExit(), readAtStart(), readTransitions());
+            string[] workOrStudies = ["employment", "studies"];
+            return new SusGroupFigures(
+                atExit.GenderTotal("total"),
+                SusGroups.Select(atExit.GenderRow).ToArray(),
+                SusGroups.Select(atStart.GenderRow).ToArray(),
+                new TransitionTable(
+                    SusGroups.Select(from => new TransitionRow(from, SusGroups.Select(to => new KeyCount(to, transitions.Cell(from, to))).ToArray(), transitions.RowTotal(from))).ToArray(),
+                    SusGroups.Select(to => new KeyCount(to, transitions.ColumnTotal(to))).ToArray(),
+                    transitions.Total),
+                KeysShare(atStart, workOrStudies),
+                KeysShare(atExit, workOrStudies));
+        };
     }
 
     /// <summary>The äldstalista: at most <paramref name="limit"/> participations active at the period's end, enrolled longest first.</summary>
@@ -129,18 +149,19 @@ public sealed class StatisticsService(NpgsqlDataSource dataSource, TimeProvider 
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         await using var session = await OpenAsync(query, cancellationToken);
-        var entries = await session.ReadAllAsync(
+        var figures = new ReportFigures();
+        var entries = figures.Add(
             ReportSql.OldestList,
             r => new OldestListEntry(
                 r.GetString(0),
                 r.GetString(1),
-                r.GetFieldValue<DateOnly>(2),
+                r.GetDate(2),
                 r.GetInt32(3),
                 r.GetBoolean(4),
-                r.IsDBNull(5) ? null : r.GetFieldValue<DateOnly>(5)),
-            cancellationToken,
-            new NpgsqlParameter("limit", limit));
-        return new OldestList(session.Basis(time.GetUtcNow()), entries);
+                r.IsDBNull(5) ? null : r.GetDate(5)),
+            ReportSql.OldestListOrder);
+        await session.RunAsync(figures, cancellationToken, new NpgsqlParameter("limit", limit));
+        return new OldestList(session.Basis(time.GetUtcNow()), entries.Rows);
     }
 
     private async Task<ReportSession> OpenAsync(StatisticsQuery query, CancellationToken ct)
@@ -178,153 +199,150 @@ public sealed class StatisticsService(NpgsqlDataSource dataSource, TimeProvider 
         }
     }
 
-    private static async Task<ParticipantFigures> ReadParticipantsAsync(ReportSession session, CancellationToken ct)
+    private static Func<ParticipantFigures> Participants(ReportFigures figures)
     {
-        var rows = await session.ReadAllAsync(
+        var rows = figures.Add(
             ReportSql.Participants,
-            r => (Figure: r.GetString(0), Group: (r.GetInt32(1), Text(r, 2), Text(r, 3), r.GetInt32(4))),
-            ct);
+            r => (Figure: r.GetString(0), Group: (r.GetInt32(1), Text(r, 2), Text(r, 3), r.GetInt32(4))));
         Breakdown Figure(string figure)
         {
-            var table = new CrossTable(rows.Where(row => row.Figure == figure).Select(row => row.Group));
+            var table = new CrossTable(rows.Rows.Where(row => row.Figure == figure).Select(row => row.Group));
             return new Breakdown(
                 table.Total,
                 CrossTable.Genders(table.RowTotal),
                 AgeBands.Names.Select(band => new KeyCount(band, table.ColumnTotal(band))).ToArray());
         }
 
-        return new ParticipantFigures(Figure("active"), Figure("new"), Figure("exited"), Figure("active_at_end"), Figure("paused_at_end"));
+        return () => new ParticipantFigures(Figure("active"), Figure("new"), Figure("exited"), Figure("active_at_end"), Figure("paused_at_end"));
     }
 
-    private static async Task<ExitFigures> ReadExitsAsync(ReportSession session, CancellationToken ct)
+    private static Func<ExitFigures> Exits(ReportFigures figures)
     {
-        var rows = await session.ReadAllAsync(
+        var categoryRows = figures.Add(
             ReportSql.ExitsByCategory,
-            r => (Grouping: r.GetInt32(0), Category: Text(r, 1), Gender: Text(r, 2), Exits: r.GetInt32(3), Positive: r.GetInt32(4)),
-            ct);
-        var exits = new CrossTable(rows.Select(r => (r.Grouping, r.Category, r.Gender, r.Exits)));
-        var positive = new CrossTable(rows.Select(r => (r.Grouping, r.Category, r.Gender, r.Positive)));
-
-        var categories = Codes.All<ExitCategory>().ToList();
-        string[] toWorkOrStudies = [Codes.Of(ExitCategory.Work), Codes.Of(ExitCategory.Studies)];
-        int Exits(string? gender) => gender is null ? exits.Total : exits.ColumnTotal(gender);
-        var workOrStudies = SharesByGender(
-            gender => toWorkOrStudies.Sum(category => gender is null ? exits.RowTotal(category) : exits.Cell(category, gender)),
-            Exits);
-        var positiveOutcome = SharesByGender(gender => gender is null ? positive.Total : positive.ColumnTotal(gender), Exits);
-
-        var reasonRows = await session.ReadAllAsync(
+            r => (Grouping: r.GetInt32(0), Category: Text(r, 1), Gender: Text(r, 2), Exits: r.GetInt32(3), Positive: r.GetInt32(4)));
+        var readReasons = figures.Add(
             ReportSql.ExitsByReason,
-            r => (ByGender: r.GetInt32(0) == 0, Category: r.GetString(1), Code: r.GetString(2), Label: Text(r, 3), Positive: r.GetBoolean(4), Gender: Text(r, 5), Exits: r.GetInt32(6)),
-            ct);
-        var byReason = reasonRows
-            .GroupBy(r => (r.Category, r.Code, r.Label, r.Positive))
-            .OrderBy(g => categories.IndexOf(g.Key.Category)).ThenBy(g => g.Key.Code, StringComparer.Ordinal)
-            .ThenBy(g => g.Key.Label, StringComparer.Ordinal).ThenBy(g => g.Key.Positive)
-            .Select(g => new ExitReasonRow(
-                g.Key.Category,
-                g.Key.Code,
-                g.Key.Label,
-                g.Key.Positive,
-                g.Single(r => !r.ByGender).Exits,
-                CrossTable.Genders(gender => g.Where(r => r.ByGender && r.Gender == gender).Sum(r => r.Exits))))
-            .ToArray();
+            r => (ByGender: r.GetInt32(0) == 0, Category: r.GetString(1), Code: r.GetString(2), Label: Text(r, 3), Positive: r.GetBoolean(4), Gender: Text(r, 5), Exits: r.GetInt32(6)));
+        return () =>
+        {
+            var rows = categoryRows.Rows;
+            var exits = new CrossTable(rows.Select(r => (r.Grouping, r.Category, r.Gender, r.Exits)));
+            var positive = new CrossTable(rows.Select(r => (r.Grouping, r.Category, r.Gender, r.Positive)));
 
-        return new ExitFigures(
-            exits.GenderTotal("total"),
-            categories.Select(exits.GenderRow).ToArray(),
-            byReason,
-            workOrStudies,
-            positiveOutcome);
+            var categories = Codes.All<ExitCategory>().ToList();
+            string[] toWorkOrStudies = [Codes.Of(ExitCategory.Work), Codes.Of(ExitCategory.Studies)];
+            int Exits(string? gender) => gender is null ? exits.Total : exits.ColumnTotal(gender);
+            var workOrStudies = SharesByGender(
+                gender => toWorkOrStudies.Sum(category => gender is null ? exits.RowTotal(category) : exits.Cell(category, gender)),
+                Exits);
+            var positiveOutcome = SharesByGender(gender => gender is null ? positive.Total : positive.ColumnTotal(gender), Exits);
+
+            var byReason = readReasons.Rows
+                .GroupBy(r => (r.Category, r.Code, r.Label, r.Positive))
+                .OrderBy(g => categories.IndexOf(g.Key.Category)).ThenBy(g => g.Key.Code, StringComparer.Ordinal)
+                .ThenBy(g => g.Key.Label, StringComparer.Ordinal).ThenBy(g => g.Key.Positive)
+                .Select(g => new ExitReasonRow(
+                    g.Key.Category,
+                    g.Key.Code,
+                    g.Key.Label,
+                    g.Key.Positive,
+                    g.Single(r => !r.ByGender).Exits,
+                    CrossTable.Genders(gender => g.Where(r => r.ByGender && r.Gender == gender).Sum(r => r.Exits))))
+                .ToArray();
+
+            return new ExitFigures(
+                exits.GenderTotal("total"),
+                categories.Select(exits.GenderRow).ToArray(),
+                byReason,
+                workOrStudies,
+                positiveOutcome);
+        };
     }
 
-    private static async Task<BeforeAfterFigures> ReadBeforeAfterAsync(ReportSession session, CancellationToken ct)
+    private static Func<BeforeAfterFigures> BeforeAfter(ReportFigures figures)
     {
-        var occupation = await ReadTransitionsAsync(session, "occupation_at_start", "occupation_at_exit", Codes.All<Occupation>(), ct);
-        var support = await ReadTransitionsAsync(session, "support_at_start", "support_at_exit", Codes.All<MeansOfSupport>(), ct);
-        string[] workingOrStudying = [Codes.Of(Occupation.Working), Codes.Of(Occupation.Studying)];
-        return new BeforeAfterFigures(
-            occupation.Total,
-            occupation,
-            support,
-            Share.Of(occupation.Rows.Where(r => workingOrStudying.Contains(r.AtStart)).Sum(r => r.Total), occupation.Total),
-            Share.Of(occupation.AtExitTotals.Where(c => workingOrStudying.Contains(c.Key)).Sum(c => c.Count), occupation.Total));
+        var readOccupation = Transitions(figures, "occupation_at_start", "occupation_at_exit", Codes.All<Occupation>());
+        var readSupport = Transitions(figures, "support_at_start", "support_at_exit", Codes.All<MeansOfSupport>());
+        return () =>
+        {
+            var (occupation, support) = (readOccupation(), readSupport());
+            string[] workingOrStudying = [Codes.Of(Occupation.Working), Codes.Of(Occupation.Studying)];
+            return new BeforeAfterFigures(
+                occupation.Total,
+                occupation,
+                support,
+                Share.Of(occupation.Rows.Where(r => workingOrStudying.Contains(r.AtStart)).Sum(r => r.Total), occupation.Total),
+                Share.Of(occupation.AtExitTotals.Where(c => workingOrStudying.Contains(c.Key)).Sum(c => c.Count), occupation.Total));
+        };
     }
 
-    private static async Task<TransitionTable> ReadTransitionsAsync(
-        ReportSession session, string atStart, string atExit, IReadOnlyList<string> values, CancellationToken ct)
+    private static Func<TransitionTable> Transitions(ReportFigures figures, string atStart, string atExit, IReadOnlyList<string> values)
     {
-        var table = new CrossTable(await session.ReadAllAsync(
-            ReportSql.Transitions(atStart, atExit),
-            r => (r.GetInt32(0), Text(r, 1), Text(r, 2), r.GetInt32(3)),
-            ct));
-        return new TransitionTable(
-            values.Select(from => new TransitionRow(from, values.Select(to => new KeyCount(to, table.Cell(from, to))).ToArray(), table.RowTotal(from))).ToArray(),
-            values.Select(to => new KeyCount(to, table.ColumnTotal(to))).ToArray(),
-            table.Total);
+        var read = ByGender(figures, ReportSql.Transitions(atStart, atExit));
+        return () =>
+        {
+            var table = read();
+            return new TransitionTable(
+                values.Select(from => new TransitionRow(from, values.Select(to => new KeyCount(to, table.Cell(from, to))).ToArray(), table.RowTotal(from))).ToArray(),
+                values.Select(to => new KeyCount(to, table.ColumnTotal(to))).ToArray(),
+                table.Total);
+        };
     }
 
-    private static async Task<TimeFigures> ReadTimeAsync(ReportSession session, CancellationToken ct)
+    private static Func<TimeFigures> Time(ReportFigures figures, ReportSession session)
     {
-        var (inInsats, excludingPauses) = await session.ReadOneAsync(
-            ReportSql.TimeInInsats,
-            r => (DayStatistics(r, 0), DayStatistics(r, 3)),
-            ct);
-        var within30 = await session.ReadOneAsync(ReportSql.FirstActivity, r => Share.Of(r.GetInt32(0), r.GetInt32(1)), ct);
+        var days = figures.Add(ReportSql.TimeInInsats, r => (DayStatistics(r, 0), DayStatistics(r, 3)));
+        var within30 = figures.Add(ReportSql.FirstActivity, r => Share.Of(r.GetInt32(0), r.GetInt32(1)));
         var cutoff = session.Query.Period.To < session.Today ? session.Query.Period.To : session.Today;
-        return new TimeFigures(inInsats, excludingPauses, new FirstActivityFigures(cutoff, within30));
+        return () => new TimeFigures(days.Single.Item1, days.Single.Item2, new FirstActivityFigures(cutoff, within30.Single));
     }
 
-    private static async Task<ReferralFigures> ReadReferralsAsync(ReportSession session, CancellationToken ct)
+    private static Func<ReferralFigures> Referrals(ReportFigures figures, ScopeKind scopeKind)
     {
-        var groups = await session.ReadOneAsync(ReportSql.BeredningsgruppIds, r => r.GetFieldValue<string[]>(0), ct);
-        var received = new CrossTable(await session.ReadAllAsync(
-            ReportSql.ReferralsReceived,
-            r => (r.GetInt32(0), Text(r, 1), Text(r, 2), r.GetInt32(3)),
-            ct));
-        var decisions = await session.ReadAllAsync(
-            ReportSql.ReferralDecisions,
-            r => (IsTotal: r.GetInt32(0) == 1, Kind: Text(r, 1), Count: r.GetInt32(2)),
-            ct);
-        string[] kinds = [.. Codes.All<ReferralDecision>(), "completion_requested"];
-        var (withdrawn, waiting, awaitingCompletion, toDecision) = await session.ReadOneAsync(
-            ReportSql.ReferralStatus,
-            r => (r.GetInt32(0), r.GetInt32(1), r.GetInt32(2), DayStatistics(r, 3)),
-            ct);
-        var toEnrolment = await session.ReadOneAsync(ReportSql.DecisionToEnrolment, r => DayStatistics(r, 0), ct);
-        var weeks = await session.ReadAllAsync(
+        var readGroups = figures.Add(ReportSql.BeredningsgruppIds, r => r.GetStrings(0));
+        var readReceived = ByGender(figures, ReportSql.ReferralsReceived);
+        var readDecisions = figures.Add(ReportSql.ReferralDecisions, r => (IsTotal: r.GetInt32(0) == 1, Kind: Text(r, 1), Count: r.GetInt32(2)));
+        var readStatus = figures.Add(ReportSql.ReferralStatus, r => (r.GetInt32(0), r.GetInt32(1), r.GetInt32(2), DayStatistics(r, 3)));
+        var readToEnrolment = figures.Add(ReportSql.DecisionToEnrolment(scopeKind), r => DayStatistics(r, 0));
+        var readWeeks = figures.Add(
             ReportSql.WeeklyIntake,
             r => new WeeklyIntake(
                 r.GetString(0),
                 r.GetString(1),
-                r.GetFieldValue<DateOnly>(2),
+                r.GetDate(2),
                 r.GetInt32(3),
                 r.GetInt32(5),
                 Math.Max(0, r.GetInt32(3) - r.GetInt32(5)),
                 r.GetInt32(4),
                 r.GetInt32(6)),
-            ct);
-
-        return new ReferralFigures(
-            groups,
-            received.GenderTotal("total"),
-            Codes.All<ReferringParty>().Select(received.GenderRow).ToArray(),
-            decisions.Where(d => d.IsTotal).Sum(d => d.Count),
-            kinds.Select(kind => new KeyCount(kind, decisions.Where(d => !d.IsTotal && d.Kind == kind).Sum(d => d.Count))).ToArray(),
-            withdrawn,
-            waiting,
-            awaitingCompletion,
-            toDecision,
-            toEnrolment,
-            weeks,
-            SharesByGender(
-                gender => gender is null ? received.Total : received.ColumnTotal(gender),
-                _ => received.Total));
+            ReportSql.WeeklyIntakeOrder);
+        string[] kinds = [.. Codes.All<ReferralDecision>(), "completion_requested"];
+        return () =>
+        {
+            var (groups, received, decisions, weeks, toEnrolment) = (readGroups.Single, readReceived(), readDecisions.Rows, readWeeks.Rows, readToEnrolment.Single);
+            var (withdrawn, waiting, awaitingCompletion, toDecision) = readStatus.Single;
+            return new ReferralFigures(
+                groups,
+                received.GenderTotal("total"),
+                Codes.All<ReferringParty>().Select(received.GenderRow).ToArray(),
+                decisions.Where(d => d.IsTotal).Sum(d => d.Count),
+                kinds.Select(kind => new KeyCount(kind, decisions.Where(d => !d.IsTotal && d.Kind == kind).Sum(d => d.Count))).ToArray(),
+                withdrawn,
+                waiting,
+                awaitingCompletion,
+                toDecision,
+                toEnrolment,
+                weeks,
+                SharesByGender(
+                    gender => gender is null ? received.Total : received.ColumnTotal(gender),
+                    _ => received.Total));
+        };
     }
 
-    private static async Task<HeadCountFigures> ReadHeadCountAsync(ReportSession session, CancellationToken ct)
+    private static Func<HeadCountFigures> HeadCount(ReportFigures figures)
     {
-        var rows = await session.ReadAllAsync(
+        var read = figures.Add(
             ReportSql.HeadCount,
             r => (IsTotal: r.GetInt32(0) == 1, Row: new HeadCountRow(
                 Text(r, 1) ?? "",
@@ -332,9 +350,12 @@ public sealed class StatisticsService(NpgsqlDataSource dataSource, TimeProvider 
                 r.GetInt32(3),
                 r.GetInt32(8),
                 new GenderCounts(r.GetInt32(4), r.GetInt32(5), r.GetInt32(6), r.GetInt32(7)))),
-            ct);
-        var total = rows.Single(r => r.IsTotal).Row;
-        return new HeadCountFigures(total.Occurrences, total.Attendees, total.AttendeesByGender, rows.Where(r => !r.IsTotal).Select(r => r.Row).ToArray());
+            ReportSql.HeadCountOrder);
+        return () =>
+        {
+            var total = read.Rows.Single(r => r.IsTotal).Row;
+            return new HeadCountFigures(total.Occurrences, total.Attendees, total.AttendeesByGender, read.Rows.Where(r => !r.IsTotal).Select(r => r.Row).ToArray());
+        };
     }
 
     /// <summary>A share in total (gender null) and for each gender.</summary>
@@ -345,12 +366,12 @@ public sealed class StatisticsService(NpgsqlDataSource dataSource, TimeProvider 
             Of(null), Of(Codes.Of(Gender.Woman)), Of(Codes.Of(Gender.Man)), Of(Codes.Of(Gender.NonBinary)), Of(Codes.Of(Gender.NotStated)));
     }
 
-    private static DayStatistics DayStatistics(NpgsqlDataReader r, int first) => new(
+    private static DayStatistics DayStatistics(ReportRow r, int first) => new(
         r.GetInt32(first),
         r.IsDBNull(first + 1) ? null : r.GetDecimal(first + 1),
         r.IsDBNull(first + 2) ? null : r.GetDecimal(first + 2));
 
-    private static string? Text(NpgsqlDataReader r, int ordinal) => r.IsDBNull(ordinal) ? null : r.GetString(ordinal);
+    private static string? Text(ReportRow r, int ordinal) => r.IsDBNull(ordinal) ? null : r.GetString(ordinal);
 
     /// <summary>One report's connection, read-only transaction, cursor and resolved scope.</summary>
     private sealed class ReportSession(NpgsqlConnection connection, NpgsqlTransaction transaction, StatisticsQuery query, DateOnly today, TimeSpan timeout)
@@ -421,13 +442,16 @@ public sealed class StatisticsService(NpgsqlDataSource dataSource, TimeProvider 
                 : [forbund];
         }
 
-        /// <summary>Runs one SELECT of <see cref="ReportSql"/> after its common table expressions; expects one row.</summary>
-        public async Task<T> ReadOneAsync<T>(string select, Func<NpgsqlDataReader, T> map, CancellationToken ct) =>
-            (await ReadAllAsync(select, map, ct)).Single();
-
-        /// <summary>Runs one SELECT of <see cref="ReportSql"/> after its common table expressions.</summary>
-        public Task<IReadOnlyList<T>> ReadAllAsync<T>(string select, Func<NpgsqlDataReader, T> map, CancellationToken ct, params NpgsqlParameter[] extra) =>
-            QueryAsync(ReportSql.With(query.Scope.Kind) + select, map, ct, extra);
+        /// <summary>Runs the figure queries as one statement after <see cref="ReportSql"/>'s common table expressions.</summary>
+        public async Task RunAsync(ReportFigures figures, CancellationToken ct, params NpgsqlParameter[] extra)
+        {
+            var columns = await QueryAsync(
+                ReportSql.With(query.Scope.Kind) + figures.Select(),
+                r => Enumerable.Range(0, r.FieldCount).Select(r.GetString).ToArray(),
+                ct,
+                extra);
+            figures.Load(columns.Single());
+        }
 
         private async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, Func<NpgsqlDataReader, T> map, CancellationToken ct, params NpgsqlParameter[] extra)
         {

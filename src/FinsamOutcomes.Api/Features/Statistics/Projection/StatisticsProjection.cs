@@ -1,4 +1,5 @@
 using FinsamOutcomes.Domain.Beredningsgrupper;
+using FinsamOutcomes.Domain;
 using FinsamOutcomes.Domain.Common;
 using FinsamOutcomes.Domain.Forbund;
 using FinsamOutcomes.Domain.Insatser;
@@ -27,10 +28,11 @@ public sealed class StatisticsProjection : IProjection
     public async Task ApplyAsync(ProjectionContext context, IReadOnlyList<RecordedEvent> events, CancellationToken cancellationToken)
     {
         var writer = new FactWriter();
+        var started = Volatile.Read(ref _rebuilt) ? StreamsStartedIn(events) : null;
         foreach (var recorded in events)
         {
             writer.Begin(recorded);
-            Write(writer, recorded);
+            Write(writer, recorded, started);
         }
 
         await FactBatch.ApplyAsync(context.Connection, context.Transaction, writer.Ops, cancellationToken);
@@ -39,10 +41,54 @@ public sealed class StatisticsProjection : IProjection
 
     public async Task ResetAsync(ProjectionContext context, CancellationToken cancellationToken)
     {
+        // the report-only indexes are built once when the rebuild reaches the head, not kept row by row (CaughtUpAsync)
+        await ReportIndexes.DeferAsync(context.Connection, context.Transaction, cancellationToken);
         await using var cmd = context.Command($"TRUNCATE {string.Join(", ", FactTable.All.Select(t => t.Name))}");
         await cmd.ExecuteNonQueryAsync(cancellationToken);
         Interlocked.Exchange(ref _appliedSinceReset, 0);
+        Volatile.Write(ref _rebuilt, true);
     }
+
+    /// <summary>
+    /// At the head of the log: builds the report-only indexes a reset dropped (<see cref="ReportIndexes"/>); nothing
+    /// when none is dropped. Until then reports read the tables without them: the same rows, found more slowly.
+    /// </summary>
+    public Task CaughtUpAsync(ProjectionContext context, CancellationToken cancellationToken) =>
+        ReportIndexes.RestoreAsync(context.Connection, context.Transaction, cancellationToken);
+
+    /// <summary>
+    /// This instance emptied the tables (<see cref="ResetAsync"/>) and has since been given the log in feed order, each
+    /// event once (the runner commits a batch's rows with its checkpoint): every stored fact row was made by an event
+    /// before the current batch. Then a participation whose stream begins in the batch has no stored row in any table
+    /// keyed by it, and its keys need not be loaded (<see cref="FactWriter.KeysNew"/>). An instance that did not reset
+    /// (live catch-up, or events applied again on purpose) loads every key, so applying an event twice stays a no-op.
+    /// </summary>
+    private bool _rebuilt;
+
+    /// <summary>The streams whose first event is in the batch.</summary>
+    private static HashSet<string> StreamsStartedIn(IReadOnlyList<RecordedEvent> events)
+    {
+        var started = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var recorded in events)
+        {
+            if (recorded.Version == 1)
+            {
+                started.Add(recorded.StreamId);
+            }
+        }
+
+        return started;
+    }
+
+    /// <summary>
+    /// Marks the changes of a participation's event as naming keys no stored row has: when the participation's stream
+    /// begins in the batch during a rebuild (<see cref="_rebuilt"/>). Only the participation's own events (its stream)
+    /// make rows keyed by its id in stats_participations, _participation_pauses, _activities and _occupation_changes
+    /// (a transfer re-derives only participations that already have a row), so none of them can be stored yet.
+    /// </summary>
+    private static void OfParticipation(FactWriter w, RecordedEvent recorded, string participationId, HashSet<string>? started) =>
+        w.KeysNew = started is not null && started.Contains(recorded.StreamId)
+            && string.Equals(recorded.StreamId, EventCatalogue.StreamOf("participation", participationId), StringComparison.Ordinal);
 
     /// <summary>
     /// After a reset the tables grow from empty faster than autovacuum analyses them, and plans made against
@@ -70,7 +116,7 @@ public sealed class StatisticsProjection : IProjection
 
     private static readonly long[] AnalyzeAt = [2_000, 20_000, 200_000, 2_000_000];
 
-    private static void Write(FactWriter w, RecordedEvent recorded)
+    private static void Write(FactWriter w, RecordedEvent recorded, HashSet<string>? started)
     {
         switch (recorded.Data)
         {
@@ -220,6 +266,7 @@ public sealed class StatisticsProjection : IProjection
                 break;
 
             case ParticipantEnrolled e:
+                OfParticipation(w, recorded, e.ParticipationId, started);
                 w.Put(FactTable.Participations, new
                 {
                     e.ParticipationId,
@@ -243,6 +290,7 @@ public sealed class StatisticsProjection : IProjection
                 });
                 break;
             case EnrolmentCorrected e:
+                OfParticipation(w, recorded, e.ParticipationId, started);
                 w.Revise(FactTable.Participations, Where(new { e.ParticipationId }), new
                 {
                     e.EnrolledOn,
@@ -255,28 +303,36 @@ public sealed class StatisticsProjection : IProjection
                 });
                 break;
             case ActivityRecorded e:
+                OfParticipation(w, recorded, e.ParticipationId, started);
                 w.Put(FactTable.Activities, new { e.ParticipationId, e.ActivityId, e.Kind, ActivityOn = e.On, e.DurationMinutes });
                 w.Rederive(FactTable.Participations, Where(new { e.ParticipationId }));
                 break;
             case OccupationChanged e:
+                OfParticipation(w, recorded, e.ParticipationId, started);
                 w.Put(FactTable.OccupationChanges, new { e.ParticipationId, e.ChangeId, ChangedOn = e.On, e.Kind, e.ExtentPercent });
                 break;
             case OccupationChangeCorrected e:
+                OfParticipation(w, recorded, e.ParticipationId, started);
                 w.Put(FactTable.OccupationChanges, new { e.ParticipationId, e.ChangeId, ChangedOn = e.On, e.Kind, e.ExtentPercent });
                 break;
             case ParticipationPaused e:
+                OfParticipation(w, recorded, e.ParticipationId, started);
                 w.Put(FactTable.Pauses, new { e.ParticipationId, PausedOn = e.On, e.Reason, ResumedOn = (DateOnly?)null });
                 break;
             case ParticipationResumed e:
+                OfParticipation(w, recorded, e.ParticipationId, started);
                 w.Revise(FactTable.Pauses, Where(new { e.ParticipationId }, isNull: "resumed_on"), new { ResumedOn = e.On });
                 break;
             case ParticipantExited e:
+                OfParticipation(w, recorded, e.ParticipationId, started);
                 ReviseExit(w, e.ParticipationId, e.ExitedOn, e.ReasonCode, e.Category, e.MeansOfSupportAtExit, e.OccupationAtExit);
                 break;
             case ExitCorrected e:
+                OfParticipation(w, recorded, e.ParticipationId, started);
                 ReviseExit(w, e.ParticipationId, e.ExitedOn, e.ReasonCode, e.Category, e.MeansOfSupportAtExit, e.OccupationAtExit);
                 break;
             case ParticipationRegisteredInError e:
+                OfParticipation(w, recorded, e.ParticipationId, started);
                 w.Revise(FactTable.Participations, Where(new { e.ParticipationId }), new { RegisteredInError = true });
                 break;
         }

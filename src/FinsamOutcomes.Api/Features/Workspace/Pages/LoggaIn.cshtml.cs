@@ -62,9 +62,16 @@ public sealed class LoggaInModel(WorkspaceSignIn signIn, WorkspaceReports report
 
         await LoadChoicesAsync(ct);
         var known = Forbund == FinsamClaims.AllForbund || ForbundChoices.Any(f => f.Id == Forbund);
-        if (!Roles.All.Contains(Role) || !known || Caller.SubjectProblem(Actor) is not null)
+        var badActor = Caller.SubjectProblem(Actor) is not null;
+        if (!Roles.All.Contains(Role) || !known || badActor)
         {
             Error = "Välj en roll och ett förbund, och ange ett användarnamn (inte ett personnummer).";
+            if (badActor)
+            {
+                // a refused name is not echoed into the form: it may be a personnummer
+                Actor = "";
+                ModelState.Remove(nameof(Actor));
+            }
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }

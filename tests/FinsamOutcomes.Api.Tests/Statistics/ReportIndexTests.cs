@@ -1,0 +1,177 @@
+using FinsamOutcomes.Api.Features.Statistics;
+using FinsamOutcomes.Api.Features.Statistics.Projection;
+using FinsamOutcomes.Api.Infrastructure;
+using FinsamOutcomes.Domain.Common;
+using FinsamOutcomes.Domain.Referrals;
+using FinsamOutcomes.EventStore;
+using FinsamOutcomes.EventStore.Projections;
+
+namespace FinsamOutcomes.Api.Tests.Statistics;
+
+/// <summary>
+/// The report-only indexes a reset drops and the rebuild builds again at the head of the log (<see cref="ReportIndexes"/>,
+/// ADR 0008, fourth step): they come back as the migrations made them, a crash between leaves them to start-up, a
+/// migration that changes one of them still works, and reports without them give the same figures.
+/// </summary>
+public sealed class ReportIndexTests : StatisticsTestBase
+{
+    private async Task SomeOfEverythingAsync()
+    {
+        await Given.ForbundAsync("f1");
+        await Given.InsatsAsync("i1", "f1", kommuner: ["K1"]);
+        await Given.BeredningsgruppAsync("g1", "f1", ["i1"], 5);
+        for (var i = 0; i < 6; i++)
+        {
+            var id = $"p{i}";
+            await Given.ReferralAsync($"r{i}", "f1", "g1", ReferringParty.Af, (Gender)(i % 4), D("2024-01-02").AddDays(i * 4));
+            await Given.ReferralEventAsync($"r{i}", new ReferralAccepted($"r{i}", "i1", D("2024-01-05").AddDays(i * 4), null));
+            await Given.EnrolAsync(id, "i1", D("2024-01-10").AddDays(i * 4), (Gender)(i % 4), 20 + i * 5, referral: $"r{i}");
+            await Given.ActivityAsync(id, D("2024-01-12").AddDays(i * 6));
+            await Given.ActivityAsync(id, D("2024-02-12").AddDays(i * 6));
+            if (i % 2 == 0)
+            {
+                await Given.ExitAsync(id, D("2024-05-01").AddDays(i * 9), Given.StandardReasons[i % Given.StandardReasons.Count].Code);
+            }
+        }
+    }
+
+    /// <summary>The log projected: the indexes as the migrations made them, and the reports over it.</summary>
+    private async Task<(Dictionary<string, string> Indexes, string Reports)> ProjectedWithIndexesAsync()
+    {
+        await SomeOfEverythingAsync();
+        await ProjectedAsync();
+        return (await IndexesAsync(), await ReportsAsync());
+    }
+
+    /// <summary>Waits (bounded) until no report-only index is left dropped, and says so.</summary>
+    private async Task WaitUntilIndexesBuiltAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await DeferredAsync() > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(25);
+        }
+
+        Assert.Equal(0, await DeferredAsync());
+    }
+
+    /// <summary>Every index of the fact tables with its definition, by name.</summary>
+    private async Task<Dictionary<string, string>> IndexesAsync()
+    {
+        await using var cmd = DataSource.CreateCommand(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename LIKE 'stats\\_%' ORDER BY indexname");
+        await using var reader = await cmd.ExecuteReaderAsync();
+        var indexes = new Dictionary<string, string>(StringComparer.Ordinal);
+        while (await reader.ReadAsync())
+        {
+            indexes[reader.GetString(0)] = reader.GetString(1);
+        }
+
+        return indexes;
+    }
+
+    private async Task<long> DeferredAsync()
+    {
+        await using var cmd = DataSource.CreateCommand("SELECT count(*) FROM stats_deferred_indexes");
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    private async Task<string> ReportsAsync()
+    {
+        var reports = new List<string>();
+        foreach (var scope in new[] { StatisticsScope.Country(), StatisticsScope.Forbund("f1"), StatisticsScope.Insats("i1") })
+        {
+            reports.Add(Json(await ReportAsync(new StatisticsQuery(scope, StatisticsPeriod.Parse("2024")))));
+        }
+
+        return string.Join("\n", reports);
+    }
+
+    /// <summary>What a crash right after a reset leaves: the reset committed (tables empty, checkpoint at the start, indexes dropped).</summary>
+    private async Task ResetAsIfCrashedAsync()
+    {
+        await StopRunnersAsync();
+        await using var connection = await DataSource.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        await new StatisticsProjection().ResetAsync(new ProjectionContext(connection, tx), CancellationToken.None);
+        await using (var cmd = new Npgsql.NpgsqlCommand("UPDATE es_projection_checkpoints SET tx_id = '0', position = 0 WHERE projection = 'statistics'", connection, tx))
+        {
+            await cmd.ExecuteNonQueryAsync();
+        }
+
+        await tx.CommitAsync();
+    }
+
+    [Fact]
+    public async Task a_rebuild_builds_the_report_only_indexes_again_as_the_migrations_made_them()
+    {
+        var (migrated, reports) = await ProjectedWithIndexesAsync();
+        // the list names indexes the migrations make (it does not rot), and only indexes of the fact tables
+        Assert.All(ReportIndexes.Names, name => Assert.True(migrated.ContainsKey(name), name));
+
+        await RebuildAsync();
+        await WaitUntilIndexesBuiltAsync();
+        Assert.Equal(migrated, await IndexesAsync());
+        Assert.Equal(reports, await ReportsAsync());
+    }
+
+    [Fact]
+    public async Task a_reset_drops_only_the_report_only_indexes_and_reports_without_them_give_the_same_figures()
+    {
+        var (migrated, reports) = await ProjectedWithIndexesAsync();
+        await StopRunnersAsync();
+
+        // the indexes dropped as a reset drops them, the rows kept: what a report meets during a rebuild, but with every row
+        await using (var connection = await DataSource.OpenConnectionAsync())
+        await using (var tx = await connection.BeginTransactionAsync())
+        {
+            await ReportIndexes.DeferAsync(connection, tx, CancellationToken.None);
+            await tx.CommitAsync();
+        }
+
+        var during = await IndexesAsync();
+        Assert.Equal(migrated.Keys.Except(ReportIndexes.Names).Order(StringComparer.Ordinal), during.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(ReportIndexes.Names.Count, await DeferredAsync());
+        Assert.Equal(reports, await ReportsAsync());
+    }
+
+    [Fact]
+    public async Task a_crash_after_a_reset_leaves_the_indexes_to_start_up_which_builds_them_before_a_migration_that_changes_one()
+    {
+        var (migrated, reports) = await ProjectedWithIndexesAsync();
+        await ResetAsIfCrashedAsync();
+        Assert.Equal(ReportIndexes.Names.Count, await DeferredAsync());
+
+        // the next version's start-up: its migrations include one that replaces a report-only index
+        const string changed = "CREATE INDEX stats_participations_referral ON public.stats_participations USING btree (referral_id) INCLUDE (enrolled_on) WHERE (referral_id IS NOT NULL)";
+        var applied = await SchemaMigrator.MigrateAsync(
+            DataSource,
+            [.. Database.Migrations, new Migration("finsam", "9900_test_changes_a_report_index", $"DROP INDEX stats_participations_referral; {changed};")],
+            beforeMigrations: ReportIndexes.RestoreAsync);
+
+        Assert.Equal(["finsam/9900_test_changes_a_report_index"], applied);
+        Assert.Equal(0, await DeferredAsync());
+        var indexes = await IndexesAsync();
+        Assert.Equal(changed, indexes["stats_participations_referral"]);
+        indexes["stats_participations_referral"] = migrated["stats_participations_referral"];
+        Assert.Equal(migrated, indexes);
+
+        // and the projection, started again, rebuilds the same rows from the reset it had committed
+        StartRunner(batchSize: 500);
+        await WaitUntilProjectedAsync();
+        Assert.Equal(reports, await ReportsAsync());
+    }
+
+    [Fact]
+    public async Task a_runner_that_restarts_after_a_reset_builds_the_indexes_when_it_reaches_the_head()
+    {
+        var (migrated, _) = await ProjectedWithIndexesAsync();
+        await ResetAsIfCrashedAsync();
+
+        // no start-up in between (the service's migrations ran before the crash): the runner builds them at the head
+        StartRunner(batchSize: 7, catchUpBatchSize: 7);
+        await WaitUntilProjectedAsync();
+        await WaitUntilIndexesBuiltAsync();
+        Assert.Equal(migrated, await IndexesAsync());
+    }
+}
