@@ -81,7 +81,7 @@ public abstract class StatisticsTestBase : IAsyncLifetime
     /// <summary>Starts a statistics runner; while far behind it takes <paramref name="catchUpBatchSize"/> events a batch (default: the service's).</summary>
     protected ProjectionRunner StartRunner(int batchSize, int? catchUpBatchSize = null)
     {
-        var runner = new ProjectionRunner(Store, new StatisticsProjection(), new ProjectionRunnerOptions
+        var runner = new ProjectionRunner(Store, NewProjection(), new ProjectionRunnerOptions
         {
             BatchSize = batchSize,
             CatchUpBatchSize = catchUpBatchSize ?? new ProjectionRunnerOptions().CatchUpBatchSize,
@@ -94,6 +94,9 @@ public abstract class StatisticsTestBase : IAsyncLifetime
         runner.Start();
         return runner;
     }
+
+    /// <summary>The projection a runner of this test applies (a class may give it a report cache to empty on reset).</summary>
+    protected virtual StatisticsProjection NewProjection() => new();
 
     protected async Task StopRunnersAsync()
     {

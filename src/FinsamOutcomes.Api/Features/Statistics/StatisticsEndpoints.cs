@@ -51,6 +51,12 @@ public sealed class StatisticsOptions
     /// report that needs longer is answered 503 report_timeout with Retry-After, well before the 30 s command timeout.
     /// </summary>
     public TimeSpan ReportTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// The most reports kept for asking again at the same log cursor (<see cref="ReportCache"/>), in bytes of their JSON;
+    /// 0 keeps none. 16 MiB holds a few hundred förbund reports or some tens of country reports.
+    /// </summary>
+    public long ReportCacheBytes { get; set; } = 16 * 1024 * 1024;
 }
 
 /// <summary>

@@ -13,9 +13,10 @@ namespace FinsamOutcomes.Api.Features.Statistics;
 /// Period statistics computed with SQL over the fact tables of <see cref="StatisticsProjection"/>. A report
 /// reads in one repeatable-read transaction and only the row versions current at one cursor of the
 /// log: the projection's checkpoint, or an earlier event for an as-of report. So every figure of a report
-/// reflects the same events, and the report names the position of the last of them.
+/// reflects the same events, and the report names the position of the last of them. With a <see cref="ReportCache"/>,
+/// a report asked again at the same cursor (the projection has not moved) is answered without running its statement.
 /// </summary>
-public sealed class StatisticsService(NpgsqlDataSource dataSource, TimeProvider time, IOptions<StatisticsOptions>? options = null)
+public sealed class StatisticsService(NpgsqlDataSource dataSource, TimeProvider time, IOptions<StatisticsOptions>? options = null, ReportCache? cache = null)
 {
     private readonly TimeSpan _timeout = options?.Value.ReportTimeout ?? new StatisticsOptions().ReportTimeout;
 
@@ -24,6 +25,12 @@ public sealed class StatisticsService(NpgsqlDataSource dataSource, TimeProvider 
     public async Task<StatisticsReport> GetReportAsync(StatisticsQuery query, CancellationToken cancellationToken = default)
     {
         await using var session = await OpenAsync(query, cancellationToken);
+        var key = session.Key("report", 0);
+        if (cache is not null && cache.TryGet<StatisticsReport>(key, out var kept))
+        {
+            return kept with { Basis = kept.Basis with { ProducedAt = time.GetUtcNow() } };
+        }
+
         var figures = new ReportFigures();
         var participants = Participants(figures);
         var exits = Exits(figures);
@@ -39,10 +46,12 @@ public sealed class StatisticsService(NpgsqlDataSource dataSource, TimeProvider 
         var susGroups = SusGroupsOf(figures);
         var intakePauses = figures.Add(ReportSql.IntakePauses, r => new IntakePauseRow(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetBoolean(3)), ReportSql.IntakePausesOrder);
         await session.RunAsync(figures, cancellationToken);
-        return new StatisticsReport(
+        var report = new StatisticsReport(
             session.Basis(time.GetUtcNow()), participants(), exits(), beforeAfter(), timeFigures(), unique.Single, referrals(), goals.Rows, headCount(),
             occupationAtEnd(), activities(), background(), susGroups(),
             new IntakePauseFigures(query.Period.To.DayNumber - query.Period.From.DayNumber + 1, intakePauses.Rows));
+        cache?.Set(key, report);
+        return report;
     }
 
     /// <summary>Occupation kinds that count as i sysselsättning, and as i arbete eller studier (docs/statistics.md).</summary>
@@ -149,6 +158,12 @@ public sealed class StatisticsService(NpgsqlDataSource dataSource, TimeProvider 
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         await using var session = await OpenAsync(query, cancellationToken);
+        var key = session.Key("oldest", limit);
+        if (cache is not null && cache.TryGet<OldestList>(key, out var kept))
+        {
+            return kept with { Basis = kept.Basis with { ProducedAt = time.GetUtcNow() } };
+        }
+
         var figures = new ReportFigures();
         var entries = figures.Add(
             ReportSql.OldestList,
@@ -161,7 +176,9 @@ public sealed class StatisticsService(NpgsqlDataSource dataSource, TimeProvider 
                 r.IsDBNull(5) ? null : r.GetDate(5)),
             ReportSql.OldestListOrder);
         await session.RunAsync(figures, cancellationToken, new NpgsqlParameter("limit", limit));
-        return new OldestList(session.Basis(time.GetUtcNow()), entries.Rows);
+        var list = new OldestList(session.Basis(time.GetUtcNow()), entries.Rows);
+        cache?.Set(key, list);
+        return list;
     }
 
     private async Task<ReportSession> OpenAsync(StatisticsQuery query, CancellationToken ct)
@@ -386,6 +403,10 @@ public sealed class StatisticsService(NpgsqlDataSource dataSource, TimeProvider 
         public StatisticsQuery Query => query;
 
         public DateOnly Today => today;
+
+        /// <summary>What this report is computed from, once the cursor is resolved (<see cref="ReportCache"/>).</summary>
+        public ReportKey Key(string report, int limit) => new(
+            report, query.Scope, query.Period, query.AsOfPosition is not null || query.AsOfTime is not null, today, limit, _txId, _position);
 
         public ReportBasis Basis(DateTimeOffset producedAt) => new(
             Codes.Of(query.Scope.Kind),

@@ -19,7 +19,7 @@ namespace FinsamOutcomes.Api.Features.Statistics.Projection;
 /// statements per table and batch (<see cref="FactBatch"/>); live catch-up and a rebuild run the same code.
 /// Membership events carry nothing a figure needs and are skipped.
 /// </summary>
-public sealed class StatisticsProjection : IProjection
+public sealed class StatisticsProjection(ReportCache? reports = null) : IProjection
 {
     public const string ProjectionName = "statistics";
 
@@ -46,6 +46,9 @@ public sealed class StatisticsProjection : IProjection
         await using var cmd = context.Command($"TRUNCATE {string.Join(", ", FactTable.All.Select(t => t.Name))}");
         await cmd.ExecuteNonQueryAsync(cancellationToken);
         Interlocked.Exchange(ref _appliedSinceReset, 0);
+        // a rebuild makes the same rows again at every position, so the kept reports would stay right; they are
+        // forgotten anyway, so that no report computed before a reset is answered after it
+        reports?.Clear();
         Volatile.Write(ref _rebuilt, true);
     }
 
