@@ -91,8 +91,9 @@ public sealed partial class ProblemMapping(IProblemDetailsService problems, ILog
 
         if (problem is null)
         {
-            // type and stack only: an exception's message may quote data
-            logger.LogError("Unhandled {ExceptionType} on {Method} {Route} at {StackTrace}", exception.GetType().Name, httpContext.Request.Method,
+            // type, PostgreSQL's five-character error code and stack only: an exception's message may quote data
+            logger.LogError("Unhandled {ExceptionType} {SqlState} on {Method} {Route} at {StackTrace}", exception.GetType().Name,
+                (exception as Npgsql.PostgresException)?.SqlState, httpContext.Request.Method,
                 (httpContext.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText, exception.StackTrace);
             problem = Problem(500, "internal_error", "Something went wrong on our side. Quote the trace id when you report it.");
         }

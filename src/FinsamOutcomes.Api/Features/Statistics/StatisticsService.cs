@@ -196,12 +196,24 @@ public sealed class StatisticsService(NpgsqlDataSource dataSource, TimeProvider 
             // JIT compilation costs more than it saves on a report's dozen medium-sized queries; and a prepared report
             // statement must not switch to a generic plan, which can be orders of magnitude slower for some scopes (issue 12)
             // the country's activity table sorts about 100,000 rows a year for its distinct counts: in memory, not on disk;
-            // and no statement may run past the report timeout (answered 503 report_timeout, ReportSession.QueryAsync)
+            // and no statement may run past the report timeout (answered 503 report_timeout, ReportSession.QueryAsync);
+            // then every fact table shared, in the order the projection's reset locks them exclusively, so the two never
+            // deadlock (FactTable.LockOrder; a report started during a reset waits for it, at most the report timeout)
             var timeoutMs = Math.Max(1, (long)_timeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
             await using (var settings = new NpgsqlCommand(
-                $"SET TRANSACTION READ ONLY; SET LOCAL jit = off; SET LOCAL plan_cache_mode = force_custom_plan; SET LOCAL work_mem = '32MB'; SET LOCAL statement_timeout = {timeoutMs}", connection, transaction))
+                $"SET TRANSACTION READ ONLY; SET LOCAL jit = off; SET LOCAL plan_cache_mode = force_custom_plan; SET LOCAL work_mem = '32MB'; SET LOCAL statement_timeout = {timeoutMs}; LOCK TABLE {FactTable.LockOrder} IN ACCESS SHARE MODE",
+                connection,
+                transaction))
             {
-                await settings.ExecuteNonQueryAsync(ct);
+                try
+                {
+                    await settings.ExecuteNonQueryAsync(ct);
+                }
+                catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.QueryCanceled && !ct.IsCancellationRequested)
+                {
+                    // the locks waited longer than a statement may run: a reset, or reports ahead of it, held the tables
+                    throw new ReportTimeoutException(_timeout);
+                }
             }
 
             var session = new ReportSession(connection, transaction, query, today, _timeout);

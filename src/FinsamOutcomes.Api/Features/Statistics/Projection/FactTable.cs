@@ -211,4 +211,10 @@ internal sealed class FactTable
         Forbund, ExitReasons, Mergers, Insatser, Transfers, Goals, Beredningsgrupper, Referrals, CompletionRequests,
         Participations, Pauses, Activities, Occurrences, OccupationChanges, IntakePauses,
     ];
+
+    /// <summary>
+    /// Every fact table, in the one order in which a report (shared) and the projection's reset (exclusive) lock them
+    /// all at the start of their transactions, so that neither waits for a table while holding one the other waits for.
+    /// </summary>
+    public static string LockOrder { get; } = string.Join(", ", All.Select(t => t.Name));
 }

@@ -4,7 +4,7 @@ using Npgsql;
 namespace FinsamOutcomes.Api.Features.Statistics.Projection;
 
 /// <summary>
-/// The indexes of the fact tables that only reports read (migrations 0800, 0900, 1000): the projection's loads and
+/// The indexes of the fact tables that only reports read (migrations 0800, 0900, 1000, 1200): the projection's loads and
 /// writes use the primary keys, the current-version indexes and the indexes of 0200. Maintaining them row by row
 /// was more than half of a rebuild's inserts (ADR 0008, third round), so a reset drops them and the rebuild builds
 /// them once at the end. Their definitions are read from the catalogue at the reset, so what is built again is the
@@ -29,6 +29,8 @@ internal static class ReportIndexes
         "stats_participations_referral",
         // 1000
         "stats_referrals_accepted",
+        // 1200
+        "stats_participations_enrolled_referral",
     ];
 
     /// <summary>

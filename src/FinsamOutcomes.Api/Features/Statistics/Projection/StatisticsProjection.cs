@@ -41,6 +41,7 @@ public sealed class StatisticsProjection(ReportCache? reports = null) : IProject
 
     public async Task ResetAsync(ProjectionContext context, CancellationToken cancellationToken)
     {
+        await LockForResetAsync(context, cancellationToken);
         // the report-only indexes are built once when the rebuild reaches the head, not kept row by row (CaughtUpAsync)
         await ReportIndexes.DeferAsync(context.Connection, context.Transaction, cancellationToken);
         await using var cmd = context.Command($"TRUNCATE {string.Join(", ", FactTable.All.Select(t => t.Name))}");
@@ -50,6 +51,21 @@ public sealed class StatisticsProjection(ReportCache? reports = null) : IProject
         // forgotten anyway, so that no report computed before a reset is answered after it
         reports?.Clear();
         Volatile.Write(ref _rebuilt, true);
+    }
+
+    /// <summary>
+    /// The reset's locks, taken before it changes anything: the migrations' lock (as ReportIndexes takes it), then every
+    /// fact table exclusively, in <see cref="FactTable.LockOrder"/>. A report takes a shared lock on every fact table in
+    /// the same order when it starts (StatisticsService), so a reset and a report never each hold a table the other
+    /// waits for; taken one by one by DROP INDEX and TRUNCATE while reports took theirs as their statement was planned,
+    /// they deadlocked, and PostgreSQL ended the report (a 500). The reset waits in line for the reports that hold the
+    /// tables (each at most the report timeout); reports that start meanwhile wait behind it.
+    /// </summary>
+    private static async Task LockForResetAsync(ProjectionContext context, CancellationToken ct)
+    {
+        await SchemaMigrator.LockAsync(context.Connection, context.Transaction, ct);
+        await using var cmd = context.Command($"LOCK TABLE {FactTable.LockOrder} IN ACCESS EXCLUSIVE MODE");
+        await cmd.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>
