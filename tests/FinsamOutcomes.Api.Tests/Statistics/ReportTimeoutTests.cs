@@ -14,8 +14,9 @@ public sealed class ShortReportTimeoutApiFactory : ApiFactory
 
 /// <summary>
 /// A report that runs past the report timeout is a clear 503 report_timeout with Retry-After, never a 500. The test makes
-/// the report wait deterministically: it holds an exclusive lock on the participation facts, which the report's first
-/// figure must read, for longer than the timeout, while a report not asked before (so not kept) is computed.
+/// the report wait deterministically: it holds an exclusive lock on the participation facts for longer than the timeout,
+/// and a report shares a lock on every fact table before it reads (FactTable.LockOrder), while a report not asked before
+/// (so not kept) is computed.
 /// </summary>
 public sealed class ReportTimeoutTests(ShortReportTimeoutApiFactory factory) : IClassFixture<ShortReportTimeoutApiFactory>
 {
