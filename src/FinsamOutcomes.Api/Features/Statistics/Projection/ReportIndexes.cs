@@ -4,7 +4,7 @@ using Npgsql;
 namespace FinsamOutcomes.Api.Features.Statistics.Projection;
 
 /// <summary>
-/// The indexes of the fact tables that only reports read (migrations 0800, 0900, 1000, 1200): the projection's loads and
+/// The indexes of the fact tables that only reports read (migrations 0800, 0900, 1000, 1200, 1300): the projection's loads and
 /// writes use the primary keys, the current-version indexes and the indexes of 0200. Maintaining them row by row
 /// was more than half of a rebuild's inserts (ADR 0008, third round), so a reset drops them and the rebuild builds
 /// them once at the end. Their definitions are read from the catalogue at the reset, so what is built again is the
@@ -31,6 +31,10 @@ internal static class ReportIndexes
         "stats_referrals_accepted",
         // 1200
         "stats_participations_enrolled_referral",
+        // 1300
+        "stats_participations_forbund_period_versions",
+        "stats_participations_insats_period_versions",
+        "stats_referrals_group_period_versions",
     ];
 
     /// <summary>
