@@ -44,7 +44,7 @@ public sealed class StatisticsProjection(ReportCache? reports = null) : IProject
         await LockForResetAsync(context, cancellationToken);
         // the report-only indexes are built once when the rebuild reaches the head, not kept row by row (CaughtUpAsync)
         await ReportIndexes.DeferAsync(context.Connection, context.Transaction, cancellationToken);
-        await using var cmd = context.Command($"TRUNCATE {string.Join(", ", FactTable.All.Select(t => t.Name))}");
+        await using var cmd = context.Command($"TRUNCATE {FactTable.LockOrder}");
         await cmd.ExecuteNonQueryAsync(cancellationToken);
         Interlocked.Exchange(ref _appliedSinceReset, 0);
         // a rebuild makes the same rows again at every position, so the kept reports would stay right; they are
