@@ -22,15 +22,12 @@ public sealed class StatisticsService(NpgsqlDataSource dataSource, TimeProvider 
 
     private static readonly TimeZoneInfo Sweden = TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm");
 
-    public async Task<StatisticsReport> GetReportAsync(StatisticsQuery query, CancellationToken cancellationToken = default)
-    {
-        await using var session = await OpenAsync(query, cancellationToken);
-        var key = session.Key("report", 0);
-        if (cache is not null && cache.TryGet<StatisticsReport>(key, out var kept))
-        {
-            return kept with { Basis = kept.Basis with { ProducedAt = time.GetUtcNow() } };
-        }
+    public Task<StatisticsReport> GetReportAsync(StatisticsQuery query, CancellationToken cancellationToken = default) =>
+        KeptOrComputedAsync(query, "report", 0, ComputeReportAsync, (kept, now) => kept with { Basis = kept.Basis with { ProducedAt = now } }, cancellationToken);
 
+    private async Task<StatisticsReport> ComputeReportAsync(ReportSession session, CancellationToken cancellationToken)
+    {
+        var query = session.Query;
         var figures = new ReportFigures();
         var participants = Participants(figures);
         var exits = Exits(figures);
@@ -46,12 +43,10 @@ public sealed class StatisticsService(NpgsqlDataSource dataSource, TimeProvider 
         var susGroups = SusGroupsOf(figures);
         var intakePauses = figures.Add(ReportSql.IntakePauses, r => new IntakePauseRow(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetBoolean(3)), ReportSql.IntakePausesOrder);
         await session.RunAsync(figures, cancellationToken);
-        var report = new StatisticsReport(
+        return new StatisticsReport(
             session.Basis(time.GetUtcNow()), participants(), exits(), beforeAfter(), timeFigures(), unique.Single, referrals(), goals.Rows, headCount(),
             occupationAtEnd(), activities(), background(), susGroups(),
             new IntakePauseFigures(query.Period.To.DayNumber - query.Period.From.DayNumber + 1, intakePauses.Rows));
-        cache?.Set(key, report);
-        return report;
     }
 
     /// <summary>Occupation kinds that count as i sysselsättning, and as i arbete eller studier (docs/statistics.md).</summary>
@@ -154,31 +149,52 @@ public sealed class StatisticsService(NpgsqlDataSource dataSource, TimeProvider 
     }
 
     /// <summary>The äldstalista: at most <paramref name="limit"/> participations active at the period's end, enrolled longest first.</summary>
-    public async Task<OldestList> GetOldestListAsync(StatisticsQuery query, int limit, CancellationToken cancellationToken = default)
+    public Task<OldestList> GetOldestListAsync(StatisticsQuery query, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        await using var session = await OpenAsync(query, cancellationToken);
-        var key = session.Key("oldest", limit);
-        if (cache is not null && cache.TryGet<OldestList>(key, out var kept))
+        return KeptOrComputedAsync(
+            query,
+            "oldest",
+            limit,
+            async (session, ct) =>
+            {
+                var figures = new ReportFigures();
+                var entries = figures.Add(
+                    ReportSql.OldestList,
+                    r => new OldestListEntry(
+                        r.GetString(0),
+                        r.GetString(1),
+                        r.GetDate(2),
+                        r.GetInt32(3),
+                        r.GetBoolean(4),
+                        r.IsDBNull(5) ? null : r.GetDate(5)),
+                    ReportSql.OldestListOrder);
+                await session.RunAsync(figures, ct, new NpgsqlParameter("limit", limit));
+                return new OldestList(session.Basis(time.GetUtcNow()), entries.Rows);
+            },
+            (kept, now) => kept with { Basis = kept.Basis with { ProducedAt = now } },
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Opens the report's transaction and resolves its cursor; answers the report kept for that question and cursor
+    /// (<see cref="ReportCache"/>) with a new production time, or resolves the scope, computes it and keeps it.
+    /// </summary>
+    private async Task<T> KeptOrComputedAsync<T>(
+        StatisticsQuery query, string report, int limit, Func<ReportSession, CancellationToken, Task<T>> compute, Func<T, DateTimeOffset, T> producedNow, CancellationToken ct)
+        where T : class
+    {
+        await using var session = await OpenAsync(query, ct);
+        var key = session.Key(report, limit);
+        if (cache is not null && cache.TryGet<T>(key, out var kept))
         {
-            return kept with { Basis = kept.Basis with { ProducedAt = time.GetUtcNow() } };
+            return producedNow(kept, time.GetUtcNow());
         }
 
-        var figures = new ReportFigures();
-        var entries = figures.Add(
-            ReportSql.OldestList,
-            r => new OldestListEntry(
-                r.GetString(0),
-                r.GetString(1),
-                r.GetDate(2),
-                r.GetInt32(3),
-                r.GetBoolean(4),
-                r.IsDBNull(5) ? null : r.GetDate(5)),
-            ReportSql.OldestListOrder);
-        await session.RunAsync(figures, cancellationToken, new NpgsqlParameter("limit", limit));
-        var list = new OldestList(session.Basis(time.GetUtcNow()), entries.Rows);
-        cache?.Set(key, list);
-        return list;
+        await session.ResolveScopeAsync(ct);
+        var computed = await compute(session, ct);
+        cache?.Set(key, computed);
+        return computed;
     }
 
     private async Task<ReportSession> OpenAsync(StatisticsQuery query, CancellationToken ct)
@@ -196,29 +212,16 @@ public sealed class StatisticsService(NpgsqlDataSource dataSource, TimeProvider 
             // JIT compilation costs more than it saves on a report's dozen medium-sized queries; and a prepared report
             // statement must not switch to a generic plan, which can be orders of magnitude slower for some scopes (issue 12)
             // the country's activity table sorts about 100,000 rows a year for its distinct counts: in memory, not on disk;
-            // and no statement may run past the report timeout (answered 503 report_timeout, ReportSession.QueryAsync);
+            // and no statement may run past the report timeout (answered 503 report_timeout, ReportSession.WithinTimeoutAsync);
             // then every fact table shared, in the order the projection's reset locks them exclusively, so the two never
-            // deadlock (FactTable.LockOrder; a report started during a reset waits for it, at most the report timeout)
+            // deadlock (FactTable.LockOrder; a report started during a reset waits for it, and waiting past the timeout is
+            // the same 503)
             var timeoutMs = Math.Max(1, (long)_timeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
-            await using (var settings = new NpgsqlCommand(
-                $"SET TRANSACTION READ ONLY; SET LOCAL jit = off; SET LOCAL plan_cache_mode = force_custom_plan; SET LOCAL work_mem = '32MB'; SET LOCAL statement_timeout = {timeoutMs}; LOCK TABLE {FactTable.LockOrder} IN ACCESS SHARE MODE",
-                connection,
-                transaction))
-            {
-                try
-                {
-                    await settings.ExecuteNonQueryAsync(ct);
-                }
-                catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.QueryCanceled && !ct.IsCancellationRequested)
-                {
-                    // the locks waited longer than a statement may run: a reset, or reports ahead of it, held the tables
-                    throw new ReportTimeoutException(_timeout);
-                }
-            }
-
             var session = new ReportSession(connection, transaction, query, today, _timeout);
+            await session.ExecuteAsync(
+                $"SET TRANSACTION READ ONLY; SET LOCAL jit = off; SET LOCAL plan_cache_mode = force_custom_plan; SET LOCAL work_mem = '32MB'; SET LOCAL statement_timeout = {timeoutMs}; LOCK TABLE {FactTable.LockOrder} IN ACCESS SHARE MODE",
+                ct);
             await session.ResolveCursorAsync(ct);
-            await session.ResolveScopeAsync(ct);
             return session;
         }
         catch
@@ -462,6 +465,16 @@ public sealed class StatisticsService(NpgsqlDataSource dataSource, TimeProvider 
             // at the checkpoint the visible row versions are the current ones (ReportSql.Visible)
             _latest = (asOf.TxId, asOf.Position) == (checkpoint.TxId, checkpoint.Position);
         }
+
+        /// <summary>A statement without rows in the report's transaction, within the report timeout.</summary>
+        public Task ExecuteAsync(string sql, CancellationToken ct) =>
+            WithinTimeoutAsync(
+                async () =>
+                {
+                    await using var cmd = new NpgsqlCommand(sql, connection, transaction);
+                    return await cmd.ExecuteNonQueryAsync(ct);
+                },
+                ct);
 
         public async Task ResolveScopeAsync(CancellationToken ct)
         {
