@@ -115,6 +115,41 @@ public sealed class ReportIndexTests : StatisticsTestBase
         Assert.Equal(reports, await ReportsAsync());
     }
 
+    /// <summary>Each fact table's storage settings (pg_class.reloptions), by table.</summary>
+    private async Task<Dictionary<string, string[]>> SettingsAsync()
+    {
+        await using var cmd = DataSource.CreateCommand(
+            "SELECT c.relname, coalesce(c.reloptions, '{}') FROM pg_class c WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' AND c.relname = ANY (@tables)");
+        cmd.Parameters.AddWithValue("tables", FactTable.All.Select(t => t.Name).ToArray());
+        await using var reader = await cmd.ExecuteReaderAsync();
+        var settings = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        while (await reader.ReadAsync())
+        {
+            settings[reader.GetString(0)] = reader.GetFieldValue<string[]>(1);
+        }
+
+        return settings;
+    }
+
+    /// <summary>
+    /// Migration 1400 (ADR 0010, eighth step): every fact table is vacuumed after 20,000 inserted rows whatever its size, so
+    /// the pages of the newest rows are marked all-visible and the reports' index-only scans skip the heap; a reset's
+    /// TRUNCATE keeps the settings, so a rebuilt log is vacuumed the same way.
+    /// </summary>
+    [Fact]
+    public async Task every_fact_table_is_vacuumed_after_twenty_thousand_inserts_before_and_after_a_rebuild()
+    {
+        string[] expected = ["autovacuum_vacuum_insert_threshold=20000", "autovacuum_vacuum_insert_scale_factor=0", "autovacuum_vacuum_scale_factor=0.01"];
+        await ProjectedWithIndexesAsync();
+        var migrated = await SettingsAsync();
+        Assert.Equal(FactTable.All.Select(t => t.Name).Order(StringComparer.Ordinal), migrated.Keys.Order(StringComparer.Ordinal));
+        Assert.All(migrated, table => Assert.Equal(expected, table.Value));
+
+        await RebuildAsync();
+        await WaitUntilIndexesBuiltAsync();
+        Assert.Equal(migrated, await SettingsAsync());
+    }
+
     [Fact]
     public async Task a_reset_drops_only_the_report_only_indexes_and_reports_without_them_give_the_same_figures()
     {

@@ -141,36 +141,42 @@ internal static class ReportSql
         SELECT array_agg(forbund_id ORDER BY forbund_id) FROM family
         """;
 
-    /// <summary>figure, GROUPING(gender, age_band), gender, age_band, count.</summary>
+    /// <summary>
+    /// figure, GROUPING(gender, age_band), gender, age_band, count. As in every grouping-sets figure here, the rows are
+    /// counted in one hashed pass by every key the sets use and the sets made over those counts (<see cref="ByGender"/>).
+    /// </summary>
     public const string Participants = """
-        SELECT f.figure, GROUPING(x.gender, x.age_band), x.gender, x.age_band, count(*)::int
-        FROM p x
-        CROSS JOIN LATERAL (VALUES ('active', x.is_active), ('new', x.is_new), ('exited', x.is_exited),
-                                   ('active_at_end', x.is_active_at_end), ('paused_at_end', x.is_paused_at_end)) AS f (figure, included)
+        SELECT f.figure, GROUPING(k.gender, k.age_band), k.gender, k.age_band, sum(k.n)::int
+        FROM (SELECT x.gender, x.age_band, x.is_active, x.is_new, x.is_exited, x.is_active_at_end, x.is_paused_at_end, count(*) AS n
+              FROM p x GROUP BY 1, 2, 3, 4, 5, 6, 7) k
+        CROSS JOIN LATERAL (VALUES ('active', k.is_active), ('new', k.is_new), ('exited', k.is_exited),
+                                   ('active_at_end', k.is_active_at_end), ('paused_at_end', k.is_paused_at_end)) AS f (figure, included)
         WHERE f.included
-        GROUP BY GROUPING SETS ((f.figure), (f.figure, x.gender), (f.figure, x.age_band))
+        GROUP BY GROUPING SETS ((f.figure), (f.figure, k.gender), (f.figure, k.age_band))
         """;
 
     /// <summary>GROUPING(category, gender), category, gender, exits, positive exits.</summary>
     public const string ExitsByCategory = """
-        SELECT GROUPING(x.exit_category, x.gender), x.exit_category, x.gender, count(*)::int, (count(*) FILTER (WHERE x.is_positive))::int
-        FROM p x WHERE x.is_exited
-        GROUP BY GROUPING SETS ((), (x.gender), (x.exit_category), (x.exit_category, x.gender))
+        SELECT GROUPING(k.exit_category, k.gender), k.exit_category, k.gender, coalesce(sum(k.n), 0)::int, coalesce(sum(k.positive), 0)::int
+        FROM (SELECT x.exit_category, x.gender, count(*) AS n, count(*) FILTER (WHERE x.is_positive) AS positive
+              FROM p x WHERE x.is_exited GROUP BY 1, 2) k
+        GROUP BY GROUPING SETS ((), (k.gender), (k.exit_category), (k.exit_category, k.gender))
         """;
 
     /// <summary>GROUPING(gender), category, code, label, positive, gender, exits.</summary>
     public const string ExitsByReason = """
-        SELECT GROUPING(x.gender), x.exit_category, x.exit_reason_code, x.exit_reason_label, x.is_positive, x.gender, count(*)::int
-        FROM p x WHERE x.is_exited
-        GROUP BY GROUPING SETS ((x.exit_category, x.exit_reason_code, x.exit_reason_label, x.is_positive),
-                                (x.exit_category, x.exit_reason_code, x.exit_reason_label, x.is_positive, x.gender))
+        SELECT GROUPING(k.gender), k.exit_category, k.exit_reason_code, k.exit_reason_label, k.is_positive, k.gender, sum(k.n)::int
+        FROM (SELECT x.exit_category, x.exit_reason_code, x.exit_reason_label, x.is_positive, x.gender, count(*) AS n
+              FROM p x WHERE x.is_exited GROUP BY 1, 2, 3, 4, 5) k
+        GROUP BY GROUPING SETS ((k.exit_category, k.exit_reason_code, k.exit_reason_label, k.is_positive),
+                                (k.exit_category, k.exit_reason_code, k.exit_reason_label, k.is_positive, k.gender))
         """;
 
     /// <summary>GROUPING(at start, at exit), at start, at exit, exits.</summary>
     public static string Transitions(string atStart, string atExit) => $"""
-        SELECT GROUPING(x.{atStart}, x.{atExit}), x.{atStart}, x.{atExit}, count(*)::int
-        FROM p x WHERE x.is_exited
-        GROUP BY GROUPING SETS ((), (x.{atStart}), (x.{atExit}), (x.{atStart}, x.{atExit}))
+        SELECT GROUPING(k.at_start, k.at_exit), k.at_start, k.at_exit, coalesce(sum(k.n), 0)::int
+        FROM (SELECT x.{atStart} AS at_start, x.{atExit} AS at_exit, count(*) AS n FROM p x WHERE x.is_exited GROUP BY 1, 2) k
+        GROUP BY GROUPING SETS ((), (k.at_start), (k.at_exit), (k.at_start, k.at_exit))
         """;
 
     private static string DayStatistics(string days, string? filter = null)
@@ -205,9 +211,9 @@ internal static class ReportSql
 
     /// <summary>GROUPING(party, gender), party, gender, referrals received.</summary>
     public const string ReferralsReceived = """
-        SELECT GROUPING(r.referring_party, r.gender), r.referring_party, r.gender, count(*)::int
-        FROM referrals r WHERE r.received_on BETWEEN @from AND @to
-        GROUP BY GROUPING SETS ((), (r.gender), (r.referring_party), (r.referring_party, r.gender))
+        SELECT GROUPING(k.referring_party, k.gender), k.referring_party, k.gender, coalesce(sum(k.n), 0)::int
+        FROM (SELECT r.referring_party, r.gender, count(*) AS n FROM referrals r WHERE r.received_on BETWEEN @from AND @to GROUP BY 1, 2) k
+        GROUP BY GROUPING SETS ((), (k.gender), (k.referring_party), (k.referring_party, k.gender))
         """;
 
     /// <summary>GROUPING(kind), kind, decisions.</summary>
@@ -346,10 +352,15 @@ internal static class ReportSql
 
     public const string OldestListOrder = "q.enrolled_on, q.participation_id";
 
-    /// <summary>GROUPING(key, gender), key, gender, count: a table of some key by gender over the rows of a FROM … WHERE.</summary>
+    /// <summary>
+    /// GROUPING(key, gender), key, gender, count: a table of some key by gender over the rows of a FROM … WHERE. The rows
+    /// are counted per key and gender in one hashed pass first and the grouping sets made over those few counts (the
+    /// grouping sets over the rows themselves sorted every row: about 20 ms per table over the country's 60,531
+    /// participations at 10 M events); the empty set gives its row, 0, also when no row is counted.
+    /// </summary>
     private static string ByGender(string key, string fromWhere, string gender = "x.gender") => $"""
-        SELECT GROUPING(k.key, k.gender), k.key, k.gender, count(*)::int
-        FROM (SELECT {key} AS key, {gender} AS gender {fromWhere}) k
+        SELECT GROUPING(k.key, k.gender), k.key, k.gender, coalesce(sum(k.n), 0)::int
+        FROM (SELECT {key} AS key, {gender} AS gender, count(*) AS n {fromWhere} GROUP BY 1, 2) k
         GROUP BY GROUPING SETS ((), (k.gender), (k.key), (k.key, k.gender))
         """;
 
@@ -443,8 +454,9 @@ internal static class ReportSql
 
     /// <summary>GROUPING(group at start, group at exit), at start, at exit, exits.</summary>
     public static readonly string SusTransitions = $"""
-        SELECT GROUPING(k.at_start, k.at_exit), k.at_start, k.at_exit, count(*)::int
-        FROM (SELECT {SusGroup("x.occupation_at_start")} AS at_start, {SusGroup("x.occupation_at_exit")} AS at_exit FROM p x WHERE x.is_exited) k
+        SELECT GROUPING(k.at_start, k.at_exit), k.at_start, k.at_exit, coalesce(sum(k.n), 0)::int
+        FROM (SELECT {SusGroup("x.occupation_at_start")} AS at_start, {SusGroup("x.occupation_at_exit")} AS at_exit, count(*) AS n
+              FROM p x WHERE x.is_exited GROUP BY 1, 2) k
         GROUP BY GROUPING SETS ((), (k.at_start), (k.at_exit), (k.at_start, k.at_exit))
         """;
 
