@@ -102,6 +102,64 @@ public sealed class ScopeTests : StatisticsTestBase
         Assert.Equal(4, country.Participants.Active.Total);
     }
 
+    /// <summary>
+    /// The activities figure is computed two ways (ReportSql.Activities): for the country from the period's activities
+    /// grouped by participation, for a narrower scope from each participation of the scope. Both come out exactly, a kind
+    /// no one had is 0, an activity outside the period and a participation without any count nowhere, and the country's
+    /// figure is the two förbund's added.
+    /// </summary>
+    [Fact]
+    public async Task the_activities_of_the_country_and_of_each_forbund_come_out_exactly()
+    {
+        await Given.ForbundAsync("f1");
+        await Given.ForbundAsync("f2");
+        await Given.InsatsAsync("i1", "f1");
+        await Given.InsatsAsync("i2", "f2");
+        await Given.EnrolAsync("a", "i1", D("2024-01-10"), Gender.Woman);
+        await Given.EnrolAsync("b", "i1", D("2023-06-01"), Gender.Man);
+        await Given.EnrolAsync("c", "i2", D("2024-01-10"), Gender.Woman);
+        await Given.EnrolAsync("d", "i2", D("2024-01-10"), Gender.NotStated);
+        Task<long> Activity(string participation, string id, ActivityKind kind, string on) =>
+            Given.ParticipationAsync(participation, new ActivityRecorded(participation, id, kind, D(on), 60));
+        await Activity("a", "a1", ActivityKind.IndividualMeeting, "2024-02-01");
+        await Activity("a", "a2", ActivityKind.IndividualMeeting, "2024-03-01");
+        await Activity("a", "a3", ActivityKind.PhoneContact, "2024-04-01");
+        await Activity("b", "b1", ActivityKind.IndividualMeeting, "2023-12-01");
+        await Activity("b", "b2", ActivityKind.GroupActivity, "2024-05-01");
+        await Activity("c", "c1", ActivityKind.WorkTraining, "2024-02-05");
+        await Activity("c", "c2", ActivityKind.WorkTraining, "2024-02-12");
+        await Activity("c", "c3", ActivityKind.WorkTraining, "2025-01-07");
+        await Activity("c", "c4", ActivityKind.WorkTraining, "2024-12-31");
+
+        static string Row(GenderRow r) => $"{r.Key} {r.Total} {r.ByGender.Woman}/{r.ByGender.Man}/{r.ByGender.NonBinary}/{r.ByGender.NotStated}";
+        static string[] Used(IEnumerable<GenderRow> rows) => [.. rows.Where(r => r.Total > 0).Select(Row)];
+        var f1 = (await ReportAsync(StatisticsScope.Forbund("f1"), "2024")).Activities;
+        var f2 = (await ReportAsync(StatisticsScope.Forbund("f2"), "2024")).Activities;
+        var country = (await ReportAsync(StatisticsScope.Country(), "2024")).Activities;
+
+        Assert.Equal("total 4 3/1/0/0", Row(f1.Occasions));
+        Assert.Equal(["individual_meeting 2 2/0/0/0", "phone_contact 1 1/0/0/0", "group_activity 1 0/1/0/0"], Used(f1.OccasionsByKind));
+        Assert.Equal("total 2 1/1/0/0", Row(f1.Participants));
+        Assert.Equal(["individual_meeting 1 1/0/0/0", "phone_contact 1 1/0/0/0", "group_activity 1 0/1/0/0"], Used(f1.ParticipantsByKind));
+        Assert.Equal(8, f1.OccasionsByKind.Count);
+
+        Assert.Equal("total 3 3/0/0/0", Row(f2.Occasions));
+        Assert.Equal(["work_training 3 3/0/0/0"], Used(f2.OccasionsByKind));
+        Assert.Equal("total 1 1/0/0/0", Row(f2.Participants));
+        Assert.Equal(["work_training 1 1/0/0/0"], Used(f2.ParticipantsByKind));
+
+        Assert.Equal("total 7 6/1/0/0", Row(country.Occasions));
+        Assert.Equal(
+            ["individual_meeting 2 2/0/0/0", "phone_contact 1 1/0/0/0", "group_activity 1 0/1/0/0", "work_training 3 3/0/0/0"],
+            Used(country.OccasionsByKind));
+        Assert.Equal("total 3 2/1/0/0", Row(country.Participants));
+        Assert.Equal(
+            ["individual_meeting 1 1/0/0/0", "phone_contact 1 1/0/0/0", "group_activity 1 0/1/0/0", "work_training 1 1/0/0/0"],
+            Used(country.ParticipantsByKind));
+        Assert.Equal(["internship 0 0/0/0/0", "studies 0 0/0/0/0", "health_talk 0 0/0/0/0", "other 0 0/0/0/0"],
+            country.ParticipantsByKind.Where(r => r.Total == 0).Select(Row));
+    }
+
     [Fact]
     public async Task a_participation_registered_in_error_disappears_from_every_figure()
     {
