@@ -35,6 +35,8 @@ internal static class ReportIndexes
         "stats_participations_forbund_period_versions",
         "stats_participations_insats_period_versions",
         "stats_referrals_group_period_versions",
+        // 1500
+        "stats_referrals_period",
     ];
 
     /// <summary>
