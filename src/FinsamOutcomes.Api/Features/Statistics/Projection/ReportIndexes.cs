@@ -23,7 +23,7 @@ internal static class ReportIndexes
         "stats_participations_period",
         "stats_activities_period",
         "stats_referrals_group_period",
-        // 0900
+        // 0900, changed by 1600
         "stats_activities_participation_period",
         // 0900, changed by 1000
         "stats_participations_referral",
