@@ -26,7 +26,20 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Fails the test class if any request of it ended in an unexpected 500: there must be none.</summary>
     public new virtual async Task DisposeAsync()
     {
-        await base.DisposeAsync();
+        try
+        {
+            await base.DisposeAsync();
+        }
+        catch (Exception ex)
+        {
+            // xUnit prints only the first line of a fixture's cleanup failure ("Test Class Cleanup Failure (…)
+            // System.AggregateException"); the whole of it goes where .ci/run prints it, then the class fails as before
+            File.AppendAllText(
+                Path.Combine(Path.GetTempPath(), "finsam-test-cleanup.txt"),
+                $"{GetType().Name} over {ConnectionString}: the host's shutdown threw{Environment.NewLine}{ex}{Environment.NewLine}");
+            throw;
+        }
+
         var unhandled = Logs.Entries.Where(e => e.Contains("Unhandled ", StringComparison.Ordinal) && e.Contains("ProblemMapping", StringComparison.Ordinal)).ToArray();
         if (unhandled.Length > 0)
         {
