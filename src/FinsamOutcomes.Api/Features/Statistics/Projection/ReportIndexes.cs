@@ -74,15 +74,15 @@ internal static class ReportIndexes
     /// <summary>
     /// Builds every kept index again and forgets its definition, in the caller's transaction, then analyses the
     /// tables of those with an expression (the planner's statistics of an expression are gathered with its table's).
-    /// Nothing to do, and no lock taken, when none is kept or migration 1100 has not run yet.
+    /// Nothing to do, and no lock taken, when none is kept or migration 1100 has not run yet. Returns the tables it analysed.
     /// </summary>
-    public static async Task RestoreAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
+    public static async Task<IReadOnlyList<string>> RestoreAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
     {
         await using (var exists = new NpgsqlCommand("SELECT to_regclass('stats_deferred_indexes') IS NOT NULL", connection, transaction))
         {
             if (await exists.ExecuteScalarAsync(ct) is not true || (await KeptAsync(connection, transaction, ct)).Count == 0)
             {
-                return;
+                return [];
             }
         }
 
@@ -132,6 +132,8 @@ internal static class ReportIndexes
             analyze.CommandTimeout = 0;
             await analyze.ExecuteNonQueryAsync(ct);
         }
+
+        return analyse;
     }
 
     private static async Task<List<(string Name, string Table, string Definition)>> KeptAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
