@@ -36,7 +36,8 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
             // System.AggregateException"); the whole of it goes where .ci/run prints it, then the class fails as before
             File.AppendAllText(
                 Path.Combine(Path.GetTempPath(), "finsam-test-cleanup.txt"),
-                $"{GetType().Name} over {ConnectionString}: the host's shutdown threw{Environment.NewLine}{ex}{Environment.NewLine}");
+                $"{GetType().Name} over {ConnectionString}: the host's shutdown threw{Environment.NewLine}{ex}{Environment.NewLine}" +
+                $"its last warnings and errors:{Environment.NewLine}{string.Join(Environment.NewLine, LastProblems(40))}{Environment.NewLine}");
             throw;
         }
 
@@ -46,6 +47,11 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
             throw new InvalidOperationException($"{unhandled.Length} request(s) ended in an unexpected 500:\n{string.Join("\n", unhandled)}");
         }
     }
+
+    /// <summary>The newest warning, error and critical entries of the captured log, oldest first.</summary>
+    private IEnumerable<string> LastProblems(int count) => Logs.Entries
+        .Where(e => e.Contains(" Warning: ", StringComparison.Ordinal) || e.Contains(" Error: ", StringComparison.Ordinal) || e.Contains(" Critical: ", StringComparison.Ordinal))
+        .TakeLast(count);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

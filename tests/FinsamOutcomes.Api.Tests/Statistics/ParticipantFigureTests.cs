@@ -87,6 +87,32 @@ public sealed class ParticipantFigureTests : StatisticsTestBase
         Assert.Equal(0, report.Participants.PausedAtEnd.Total);
     }
 
+    [Fact]
+    public async Task every_pause_of_a_participation_counts_in_its_paused_days_and_only_an_open_one_at_the_end_pauses_it()
+    {
+        await Given.ForbundAsync("f1");
+        await Given.InsatsAsync("i1", "f1");
+        await Given.EnrolAsync("p1", "i1", D("2024-01-01"));
+        await Given.PauseAsync("p1", D("2024-01-11"));
+        await Given.ResumeAsync("p1", D("2024-01-21"));                 // 10 days paused
+        await Given.PauseAsync("p1", D("2024-02-01"));
+        await Given.ResumeAsync("p1", D("2024-02-06"));                 // 5 days paused
+        await Given.PauseAsync("p1", D("2024-03-01"));
+        await Given.ExitAsync("p1", D("2024-03-11"), "arbete");         // 70 days, exited while paused: 10 more days paused
+        await Given.EnrolAsync("p2", "i1", D("2024-01-01"));
+        await Given.PauseAsync("p2", D("2024-02-01"));
+        await Given.ResumeAsync("p2", D("2024-02-10"));
+        await Given.PauseAsync("p2", D("2024-06-20"));                 // still paused on the period's last day
+        await Given.EnrolAsync("p3", "i1", D("2024-01-01"));
+        await Given.PauseAsync("p3", D("2024-03-01"));
+        await Given.ResumeAsync("p3", D("2024-03-15"));                 // paused once, resumed before the end
+
+        var report = await ReportAsync(StatisticsScope.Insats("i1"), "2024-H1");
+
+        Assert.Equal(new DayStatistics(1, 70.0m, 70.0m), report.Time.InInsats);
+        Assert.Equal(new DayStatistics(1, 45.0m, 45.0m), report.Time.InInsatsExcludingPauses);
+        Assert.Equal((2, 1), (report.Participants.ActiveAtEnd.Total, report.Participants.PausedAtEnd.Total));
+    }
     /// <summary>Enrolments in the third tertial of 2024, with "today" 15 December.</summary>
     private async Task EnrolmentsWithFirstActivitiesAsync()
     {

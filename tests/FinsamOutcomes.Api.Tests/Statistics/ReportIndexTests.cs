@@ -115,6 +115,67 @@ public sealed class ReportIndexTests : StatisticsTestBase
         Assert.Equal(reports, await ReportsAsync());
     }
 
+    /// <summary>
+    /// The plan of one of <see cref="ReportSql.With"/>'s expressions read whole (every column of it) at the checkpoint, for
+    /// the period 2024, with sequential and bitmap scans off: what is left is an index scan, only from the index when the
+    /// index holds every column the expression reads.
+    /// </summary>
+    private async Task<string> PlanOfAsync(ScopeKind kind, string expression)
+    {
+        await using var connection = await DataSource.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        await using (var settings = new Npgsql.NpgsqlCommand("SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off", connection, tx))
+        {
+            await settings.ExecuteNonQueryAsync();
+        }
+
+        await using var cmd = new Npgsql.NpgsqlCommand($"EXPLAIN {ReportSql.With(kind)} SELECT * FROM {expression}", connection, tx);
+        cmd.Parameters.AddWithValue("at_tx", "0");
+        cmd.Parameters.AddWithValue("at_pos", 0L);
+        cmd.Parameters.AddWithValue("latest", true);
+        cmd.Parameters.AddWithValue("from", D("2024-01-01"));
+        cmd.Parameters.AddWithValue("to", D("2024-12-31"));
+        cmd.Parameters.AddWithValue("today", D("2025-01-15"));
+        cmd.Parameters.AddWithValue("insats", "i1");
+        cmd.Parameters.AddWithValue("forbunds", new[] { "f1" });
+        cmd.Parameters.AddWithValue("kommun", "K1");
+        var plan = new List<string>();
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            plan.Add(reader.GetString(0));
+        }
+
+        return string.Join("\n", plan);
+    }
+
+    /// <summary>
+    /// Migration 1700 (ADR 0010, ninth step): the period's participations of every scope (p) and the period's referrals of
+    /// the scope's groups are read from the period indexes alone, so a report visits no heap page for them. Fails when
+    /// p or the referrals read a column the index does not include (the scan then fetches every row from the heap).
+    /// </summary>
+    [Fact]
+    public async Task the_period_rows_of_every_scope_are_read_from_the_period_indexes_alone()
+    {
+        await SomeOfEverythingAsync();
+        await ProjectedAsync();
+        await using (var vacuum = DataSource.CreateCommand("VACUUM (ANALYZE) stats_participations, stats_referrals"))
+        {
+            await vacuum.ExecuteNonQueryAsync();
+        }
+
+        foreach (var kind in new[] { ScopeKind.Country, ScopeKind.Forbund, ScopeKind.Kommun, ScopeKind.Insats })
+        {
+            // whichever period index the planner takes for the scope (they all include every scope's columns)
+            var p = await PlanOfAsync(kind, "p");
+            Assert.True(p.Contains("Index Only Scan using stats_participations_", StringComparison.Ordinal), $"{kind}: {p}");
+            Assert.False(p.Contains("Index Scan using stats_participations", StringComparison.Ordinal), $"{kind}: {p}");
+            var r = await PlanOfAsync(kind, "referrals");
+            Assert.True(r.Contains("Index Only Scan using stats_referrals_", StringComparison.Ordinal), $"{kind}: {r}");
+            Assert.False(r.Contains("Index Scan using stats_referrals", StringComparison.Ordinal), $"{kind}: {r}");
+        }
+    }
+
     /// <summary>Each fact table's storage settings (pg_class.reloptions), by table.</summary>
     private async Task<Dictionary<string, string[]>> SettingsAsync()
     {

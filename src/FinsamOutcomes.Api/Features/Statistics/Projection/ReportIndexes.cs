@@ -4,7 +4,7 @@ using Npgsql;
 namespace FinsamOutcomes.Api.Features.Statistics.Projection;
 
 /// <summary>
-/// The indexes of the fact tables that only reports read (migrations 0800, 0900, 1000, 1200, 1300): the projection's loads and
+/// The indexes of the fact tables that only reports read (migrations 0800, 0900, 1000, 1200, 1300, 1500, changed by 1600, 1700 and 1800): the projection's loads and
 /// writes use the primary keys, the current-version indexes and the indexes of 0200. Maintaining them row by row
 /// was more than half of a rebuild's inserts (ADR 0008, third round), so a reset drops them and the rebuild builds
 /// them once at the end. Their definitions are read from the catalogue at the reset, so what is built again is the
@@ -17,7 +17,7 @@ internal static class ReportIndexes
     /// <summary>The report-only indexes, by name. One a migration no longer creates is not there to drop, and is skipped.</summary>
     public static IReadOnlyList<string> Names { get; } =
     [
-        // 0800
+        // 0800, the participations' and the groups' period indexes changed by 1700
         "stats_participations_forbund_period",
         "stats_participations_insats_period",
         "stats_participations_period",
@@ -25,17 +25,17 @@ internal static class ReportIndexes
         "stats_referrals_group_period",
         // 0900, changed by 1600
         "stats_activities_participation_period",
-        // 0900, changed by 1000
+        // 0900, changed by 1000 and 1800
         "stats_participations_referral",
         // 1000
         "stats_referrals_accepted",
         // 1200
         "stats_participations_enrolled_referral",
-        // 1300
+        // 1300, changed by 1800
         "stats_participations_forbund_period_versions",
         "stats_participations_insats_period_versions",
         "stats_referrals_group_period_versions",
-        // 1500
+        // 1500, changed by 1700
         "stats_referrals_period",
     ];
 
