@@ -2,6 +2,7 @@ using FinsamOutcomes.Api.Features.Statistics;
 using FinsamOutcomes.Api.Features.Statistics.Projection;
 using FinsamOutcomes.Api.Infrastructure;
 using FinsamOutcomes.Domain.Common;
+using FinsamOutcomes.Domain.Participations;
 using FinsamOutcomes.Domain.Referrals;
 using FinsamOutcomes.EventStore;
 using FinsamOutcomes.EventStore.Projections;
@@ -116,11 +117,11 @@ public sealed class ReportIndexTests : StatisticsTestBase
     }
 
     /// <summary>
-    /// The plan of one of <see cref="ReportSql.With"/>'s expressions read whole (every column of it) at the checkpoint, for
-    /// the period 2024, with sequential and bitmap scans off: what is left is an index scan, only from the index when the
-    /// index holds every column the expression reads.
+    /// The plan of a statement after <see cref="ReportSql.With"/>'s expressions at the checkpoint, for the period 2024, with
+    /// sequential and bitmap scans off: what is left is an index scan, only from the index when the index holds every
+    /// column the statement reads of its table.
     /// </summary>
-    private async Task<string> PlanOfAsync(ScopeKind kind, string expression)
+    private async Task<string> PlanOfAsync(ScopeKind kind, string statement)
     {
         await using var connection = await DataSource.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
@@ -129,7 +130,7 @@ public sealed class ReportIndexTests : StatisticsTestBase
             await settings.ExecuteNonQueryAsync();
         }
 
-        await using var cmd = new Npgsql.NpgsqlCommand($"EXPLAIN {ReportSql.With(kind)} SELECT * FROM {expression}", connection, tx);
+        await using var cmd = new Npgsql.NpgsqlCommand($"EXPLAIN {ReportSql.With(kind)} {statement}", connection, tx);
         cmd.Parameters.AddWithValue("at_tx", "0");
         cmd.Parameters.AddWithValue("at_pos", 0L);
         cmd.Parameters.AddWithValue("latest", true);
@@ -167,13 +168,35 @@ public sealed class ReportIndexTests : StatisticsTestBase
         foreach (var kind in new[] { ScopeKind.Country, ScopeKind.Forbund, ScopeKind.Kommun, ScopeKind.Insats })
         {
             // whichever period index the planner takes for the scope (they all include every scope's columns)
-            var p = await PlanOfAsync(kind, "p");
+            var p = await PlanOfAsync(kind, "SELECT * FROM p");
             Assert.True(p.Contains("Index Only Scan using stats_participations_", StringComparison.Ordinal), $"{kind}: {p}");
             Assert.False(p.Contains("Index Scan using stats_participations", StringComparison.Ordinal), $"{kind}: {p}");
-            var r = await PlanOfAsync(kind, "referrals");
+            var r = await PlanOfAsync(kind, "SELECT * FROM referrals");
             Assert.True(r.Contains("Index Only Scan using stats_referrals_", StringComparison.Ordinal), $"{kind}: {r}");
             Assert.False(r.Contains("Index Scan using stats_referrals", StringComparison.Ordinal), $"{kind}: {r}");
         }
+    }
+
+    /// <summary>
+    /// Migration 1900 (ADR 0010, ninth step): the two lookups made for each participation of the period read one index
+    /// entry each, not the heap: the latest occupation change on or before the period's end, and the referring party of
+    /// a new participation's referral.
+    /// </summary>
+    [Fact]
+    public async Task the_lookups_per_participation_read_their_index_alone()
+    {
+        await SomeOfEverythingAsync();
+        await Given.ParticipationAsync("p1", new OccupationChanged("p1", "c1", D("2024-03-01"), OccupationKind.PaidWork, 50));
+        await ProjectedAsync();
+        await using (var vacuum = DataSource.CreateCommand("VACUUM (ANALYZE) stats_occupation_changes, stats_referrals"))
+        {
+            await vacuum.ExecuteNonQueryAsync();
+        }
+
+        var occupation = await PlanOfAsync(ScopeKind.Country, ReportSql.OccupationAtEnd);
+        Assert.True(occupation.Contains("Index Only Scan Backward using stats_occupation_changes_latest", StringComparison.Ordinal), occupation);
+        var party = await PlanOfAsync(ScopeKind.Country, ReportSql.ReferringPartyOfNew);
+        Assert.True(party.Contains("Index Only Scan using stats_referrals_referring_party", StringComparison.Ordinal), party);
     }
 
     /// <summary>Each fact table's storage settings (pg_class.reloptions), by table.</summary>

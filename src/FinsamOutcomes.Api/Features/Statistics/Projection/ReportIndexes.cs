@@ -4,7 +4,7 @@ using Npgsql;
 namespace FinsamOutcomes.Api.Features.Statistics.Projection;
 
 /// <summary>
-/// The indexes of the fact tables that only reports read (migrations 0800, 0900, 1000, 1200, 1300, 1500, changed by 1600, 1700 and 1800): the projection's loads and
+/// The indexes of the fact tables that only reports read (migrations 0800, 0900, 1000, 1200, 1300, 1500 and 1900, changed by 1600, 1700 and 1800): the projection's loads and
 /// writes use the primary keys, the current-version indexes and the indexes of 0200. Maintaining them row by row
 /// was more than half of a rebuild's inserts (ADR 0008, third round), so a reset drops them and the rebuild builds
 /// them once at the end. Their definitions are read from the catalogue at the reset, so what is built again is the
@@ -37,6 +37,9 @@ internal static class ReportIndexes
         "stats_referrals_group_period_versions",
         // 1500, changed by 1700
         "stats_referrals_period",
+        // 1900
+        "stats_occupation_changes_latest",
+        "stats_referrals_referring_party",
     ];
 
     /// <summary>
