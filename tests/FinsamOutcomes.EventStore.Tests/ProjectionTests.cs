@@ -294,6 +294,29 @@ public sealed class ProjectionTests : StoreTestBase
         Assert.Equal(1, await ScalarAsync("SELECT count(*) FROM es_dead_letters WHERE projection = 'things'"));
     }
 
+    /// <summary>
+    /// A host shut down from outside stops its hosted services from two places at once and the container then disposes
+    /// the runner; a stop after the disposal threw ObjectDisposedException and failed the host's shutdown.
+    /// </summary>
+    [Fact]
+    public async Task a_runner_stopped_twice_at_once_and_then_disposed_and_stopped_again_stops_once_without_error()
+    {
+        await InitializeTableAsync();
+        await AppendManyAsync(3);
+        var runner = new ProjectionRunner(Store, new ThingsProjection(), FastOptions());
+        runner.Start();
+        await WaitUntilCaughtUpAsync("things");
+
+        var first = runner.StopAsync();
+        var second = runner.StopAsync();
+        await runner.DisposeAsync();
+        await Task.WhenAll(first, second);
+        await runner.StopAsync();
+
+        Assert.Equal(ProjectionRunnerState.Stopped, runner.State);
+        Assert.Equal(3, await ScalarAsync("SELECT count(*) FROM t_things"));
+    }
+
     [Fact]
     public async Task only_one_runner_per_projection_is_active_and_a_standby_takes_over()
     {

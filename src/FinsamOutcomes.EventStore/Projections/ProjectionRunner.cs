@@ -24,6 +24,8 @@ public sealed class ProjectionRunner : IAsyncDisposable
     private readonly TimeProvider _time;
     private CancellationTokenSource? _cts;
     private Task? _loop;
+    private readonly Lock _stopGate = new();
+    private Task? _stopping;
 
     public ProjectionRunner(PostgresEventStore store, IProjection projection, ProjectionRunnerOptions? options = null, ILogger? logger = null, TimeProvider? time = null)
     {
@@ -78,7 +80,21 @@ public sealed class ProjectionRunner : IAsyncDisposable
         _loop = Task.Run(() => RunAsync(_cts.Token));
     }
 
-    public async Task StopAsync()
+    /// <summary>
+    /// Stops the loop once: every call, concurrent or later, awaits the same stop. A host stops its hosted services from
+    /// two places at once when it is shut down from outside (WebApplicationFactory's StopAsync and the application's own
+    /// RunAsync), and the container disposes the runner when the second is done; a stop that came after that cancelled a
+    /// disposed token source (ObjectDisposedException, the host's shutdown failed: a test class's cleanup failed).
+    /// </summary>
+    public Task StopAsync()
+    {
+        lock (_stopGate)
+        {
+            return _stopping ??= StopOnceAsync();
+        }
+    }
+
+    private async Task StopOnceAsync()
     {
         if (_cts is null || _loop is null)
         {
