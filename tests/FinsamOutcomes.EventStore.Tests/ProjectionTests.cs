@@ -318,6 +318,22 @@ public sealed class ProjectionTests : StoreTestBase
     }
 
     [Fact]
+    public async Task a_runner_stopped_before_it_started_still_starts_and_stops()
+    {
+        await InitializeTableAsync();
+        await AppendManyAsync(2);
+        await using var runner = new ProjectionRunner(Store, new ThingsProjection(), FastOptions());
+        await runner.StopAsync();
+
+        runner.Start();
+        await WaitUntilCaughtUpAsync("things");
+        await runner.StopAsync();
+
+        Assert.Equal(ProjectionRunnerState.Stopped, runner.State);
+        Assert.Equal(2, await ScalarAsync("SELECT count(*) FROM t_things"));
+    }
+
+    [Fact]
     public async Task only_one_runner_per_projection_is_active_and_a_standby_takes_over()
     {
         await InitializeTableAsync();

@@ -81,30 +81,27 @@ public sealed class ProjectionRunner : IAsyncDisposable
     }
 
     /// <summary>
-    /// Stops the loop once: every call, concurrent or later, awaits the same stop. A host stops its hosted services from
-    /// two places at once when it is shut down from outside (WebApplicationFactory's StopAsync and the application's own
-    /// RunAsync), and the container disposes the runner when the second is done; a stop that came after that cancelled a
-    /// disposed token source (ObjectDisposedException, the host's shutdown failed: a test class's cleanup failed).
+    /// Stops the loop once: every call, concurrent or later, awaits the same stop (nothing to do before a start). A host
+    /// shut down from outside stops its hosted services from two places (WebApplicationFactory's StopAsync and the
+    /// application's own RunAsync), and the application disposes its container, the runner with it, as soon as its own
+    /// stop is done; the other stop, coming after that, cancelled a disposed token source (ObjectDisposedException: the
+    /// host's shutdown failed, and with it a test class's cleanup).
     /// </summary>
     public Task StopAsync()
     {
         lock (_stopGate)
         {
-            return _stopping ??= StopOnceAsync();
+            return _loop is null ? Task.CompletedTask : _stopping ??= StopOnceAsync();
         }
     }
 
+    /// <summary>Cancels the loop and waits for it (called once, after <see cref="Start"/>, which set both).</summary>
     private async Task StopOnceAsync()
     {
-        if (_cts is null || _loop is null)
-        {
-            return;
-        }
-
-        await _cts.CancelAsync();
+        await _cts!.CancelAsync();
         try
         {
-            await _loop;
+            await _loop!;
         }
         catch (OperationCanceledException)
         {
