@@ -41,9 +41,11 @@ public sealed class DemoData(IServer server, AuthSettings auth, NpgsqlDataSource
         {
             await LoadOnceAsync(stoppingToken);
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        // stopped while loading: the web server stops before this service is told to (its requests are refused), so the
+        // application's stopping counts too; a load that fails while the service runs still fails the host
+        catch (Exception ex) when (stoppingToken.IsCancellationRequested || lifetime.ApplicationStopping.IsCancellationRequested)
         {
-            logger.LogWarning("Demo data loading stopped with the service");
+            logger.LogWarning("Demo data loading stopped with the service ({Error})", ex.GetType().Name);
         }
     }
 
